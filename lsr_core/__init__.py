@@ -1,0 +1,46 @@
+"""Label Smoothing Lab's pure computational core: NumPy and SymPy only, float64 throughout.
+
+One concept per module; the public names are re-exported here.
+"""
+
+from .closed_form import (
+    one_hot_gap_curve,
+    one_hot_steps_to_gap,
+    optimal_logit_gap,
+    optimal_logits,
+    saturation_gap,
+)
+from .dynamics import Trajectory, descend, descend_progressive, record_steps
+from .losses import (
+    LossDecomposition,
+    cross_entropy,
+    cross_entropy_grad,
+    entropy,
+    log_softmax,
+    loss_decomposition,
+    softmax,
+)
+from .targets import equivalent_eps, one_hot, prior_distribution, smooth_targets
+
+__all__ = [
+    "LossDecomposition",
+    "Trajectory",
+    "cross_entropy",
+    "cross_entropy_grad",
+    "descend",
+    "descend_progressive",
+    "entropy",
+    "equivalent_eps",
+    "log_softmax",
+    "loss_decomposition",
+    "one_hot",
+    "one_hot_gap_curve",
+    "one_hot_steps_to_gap",
+    "optimal_logit_gap",
+    "optimal_logits",
+    "prior_distribution",
+    "record_steps",
+    "saturation_gap",
+    "smooth_targets",
+    "softmax",
+]

@@ -1,0 +1,110 @@
+"""Plain gradient descent on free logits, z <- z - lr * (softmax(z) - q), recorded at a bounded set of steps."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ._validation import check_count, check_logits, check_positive, check_targets
+from .losses import _cross_entropy, softmax
+
+
+def record_steps(steps: int, num_records: int = 2001) -> np.ndarray:
+    """The step numbers to record: all of 0..steps if they fit, else log-spaced, always with 0 and `steps`.
+
+    >>> record_steps(5, 10)
+    array([0, 1, 2, 3, 4, 5])
+    >>> record_steps(100000, 5)
+    array([     0,      1,     46,   2154, 100000])
+    """
+    steps = check_count("steps", steps, 0)
+    num_records = check_count("num_records", num_records, 2)
+    if steps + 1 <= num_records:
+        return np.arange(steps + 1)
+    if num_records == 2:
+        return np.array([0, steps])
+    # log-spaced over 1..steps, rounded and deduplicated, then topped up with the smallest unused steps
+    # so the record count is exactly num_records
+    chosen = np.unique(np.round(np.geomspace(1, steps, num_records - 1)).astype(np.int64))
+    missing = num_records - 1 - chosen.size
+    if missing:
+        unused = np.setdiff1d(np.arange(1, steps + 1), chosen, assume_unique=True)[:missing]
+        chosen = np.union1d(chosen, unused)
+    return np.concatenate(([0], chosen))
+
+
+@dataclass(frozen=True)
+class Trajectory:
+    """A recorded gradient-descent run. `R` records, batch shape `(...)`, `K` classes.
+
+    steps: (R,) int step numbers; logits: (R, ..., K); loss: (R, ...); grad_norm: (R, ...) the
+    Euclidean norm of softmax(z) - q at each record.
+    """
+
+    steps: np.ndarray
+    logits: np.ndarray
+    loss: np.ndarray
+    grad_norm: np.ndarray
+
+    def gap(self, true_class: int = 0) -> np.ndarray:
+        """z_true - mean of the wrong logits at every record, `(R, ...)`."""
+        z = self.logits
+        wrong_mean = (z.sum(axis=-1) - z[..., true_class]) / (z.shape[-1] - 1)
+        return z[..., true_class] - wrong_mean
+
+    @property
+    def loss_increases(self) -> np.ndarray:
+        """How many recorded steps the loss went up at, `(...)`. Gradient descent with a small enough
+        rate never raises the loss, so a count above 0 means the rate is too large (oscillation)."""
+        rise = np.diff(self.loss, axis=0)
+        return (rise > 1e-12 * np.maximum(1.0, np.abs(self.loss[:-1]))).sum(axis=0)
+
+
+def _record(z: np.ndarray, q: np.ndarray):
+    return _cross_entropy(z, q), np.linalg.norm(softmax(z) - q, axis=-1)
+
+
+def descend_progressive(initial_logits, targets, lr: float, steps: int, num_records: int = 2001, updates: int = 1):
+    """Run `descend`, yielding the trajectory recorded so far about `updates` times (the last yield is complete).
+
+    For a live view: each yield is a `Trajectory` whose arrays are views of the first records only.
+    """
+    z0 = check_logits(initial_logits)
+    q = check_targets(targets)
+    shape = np.broadcast_shapes(z0.shape, q.shape)
+    z = np.broadcast_to(z0, shape).astype(np.float64, copy=True)
+    q = np.broadcast_to(q, shape)
+    lr = check_positive("lr", lr)
+    updates = check_count("updates", updates, 1)
+    when = record_steps(steps, num_records)
+    count = when.size
+    logits = np.empty((count,) + shape)
+    loss = np.empty((count,) + shape[:-1])
+    grad_norm = np.empty_like(loss)
+    yield_at = set(np.unique(np.linspace(0, count - 1, updates + 1).round().astype(int)[1:]).tolist())
+    step = 0
+    for index, target_step in enumerate(when):
+        while step < target_step:
+            z -= lr * (softmax(z) - q)
+            step += 1
+        logits[index] = z
+        loss[index], grad_norm[index] = _record(z, q)
+        if index in yield_at:
+            n = index + 1
+            yield Trajectory(when[:n], logits[:n], loss[:n], grad_norm[:n])
+
+
+def descend(initial_logits, targets, lr: float, steps: int, num_records: int = 2001) -> Trajectory:
+    """Gradient descent on free logits: z <- z - lr * (softmax(z) - q), for `steps` steps.
+
+    `initial_logits (..., K)` and `targets (..., K)` broadcast together, so one call runs a whole batch
+    (e.g. a sweep over eps). Memory grows with `num_records`, never with `steps`. Because every row of
+    softmax(z) - q sums to 0, the mean logit of each row is conserved.
+
+    >>> run = descend(np.zeros(2), np.array([0.9, 0.1]), lr=1.0, steps=3000)
+    >>> round(float(run.gap()[-1]), 9), round(float(np.log(9.0)), 9)
+    (2.197224577, 2.197224577)
+    """
+    *_, last = descend_progressive(initial_logits, targets, lr, steps, num_records, updates=1)
+    return last

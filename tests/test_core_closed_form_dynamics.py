@@ -1,0 +1,153 @@
+"""Closed forms and gradient descent: hand cases, descend converging to the closed forms, theory curves."""
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import lsr_core as L
+
+
+def test_optimal_logit_gap_hand_cases():
+    # K = 2, uniform, eps = 0.1: targets [0.95, 0.05] -> gap log 19
+    assert L.optimal_logit_gap(2, 0.1) == pytest.approx(np.log(19.0), abs=1e-12)
+    assert L.optimal_logit_gap(2, 0.1, "others") == pytest.approx(np.log(9.0), abs=1e-12)
+    assert L.optimal_logit_gap(10, 0.1) == pytest.approx(np.log(1 + 10 * 0.9 / 0.1), abs=1e-12)
+    assert L.optimal_logit_gap(10, 0.1, "others") == pytest.approx(np.log(9 * 0.9 / 0.1), abs=1e-12)
+    assert L.optimal_logit_gap(5, 0.0) == np.inf
+    assert L.optimal_logit_gap(5, 0.0, "others") == np.inf
+    assert L.optimal_logit_gap(5, 1.0) == 0.0
+    assert L.optimal_logit_gap(5, 1.0, "others") == -np.inf
+    assert L.optimal_logit_gap(5, 0.8, "others") == pytest.approx(0.0, abs=1e-12)
+    assert L.optimal_logit_gap(5, 0.9, "others") < 0
+    np.testing.assert_allclose(L.optimal_logit_gap(3, np.array([0.1, 0.2])),
+                               [L.optimal_logit_gap(3, 0.1), L.optimal_logit_gap(3, 0.2)], rtol=0)
+    for bad in (dict(num_classes=1, eps=0.1), dict(num_classes=3, eps=1.1), dict(num_classes=3, eps=0.1, prior="x")):
+        with pytest.raises(ValueError):
+            L.optimal_logit_gap(**bad)
+
+
+@pytest.mark.parametrize("k", [2, 3, 10, 100])
+@pytest.mark.parametrize("prior", ["uniform", "others"])
+def test_optimal_logits_agree_with_gap_and_targets(k, prior):
+    q = L.smooth_targets(0, k, 0.15, prior)
+    z = L.optimal_logits(q)
+    assert z.mean() == pytest.approx(0.0, abs=1e-12)
+    np.testing.assert_allclose(L.softmax(z), q, rtol=1e-12)
+    assert z[0] - z[1] == pytest.approx(L.optimal_logit_gap(k, 0.15, prior), abs=1e-12)
+
+
+def test_optimal_logits_with_a_zero_target():
+    z = L.optimal_logits([0.5, 0.5, 0.0])
+    assert z[2] == -np.inf and z[0] == pytest.approx(0.0) and z[1] == pytest.approx(0.0)
+
+
+@pytest.mark.parametrize("k,eps,prior,lr", [
+    (2, 0.1, "uniform", 1.0), (2, 0.1, "others", 2.0), (10, 0.1, "uniform", 1.0),
+    (10, 0.2, "others", 3.0), (50, 0.3, "uniform", 2.0), (5, 0.5, "others", 1.0),
+])
+def test_descend_reaches_the_closed_form(k, eps, prior, lr):
+    q = L.smooth_targets(0, k, eps, prior)
+    run = L.descend(np.zeros(k), q, lr=lr, steps=60_000, num_records=50)
+    assert run.gap()[-1] == pytest.approx(L.optimal_logit_gap(k, eps, prior), abs=1e-9)
+    np.testing.assert_allclose(run.logits[-1], L.optimal_logits(q), atol=1e-9)
+    assert run.loss[-1] == pytest.approx(float(L.entropy(q)), abs=1e-12)
+    assert run.loss_increases == 0
+
+
+def test_descend_batch_sweep_matches_separate_runs_and_conserves_mean():
+    rng = np.random.default_rng(0)
+    eps = np.array([0.05, 0.1, 0.3])
+    q = L.smooth_targets(np.zeros(3, dtype=int), 6, 0.0) * (1 - eps[:, None]) + eps[:, None] / 6
+    z0 = rng.normal(size=6)
+    batch = L.descend(z0, q, lr=1.5, steps=700, num_records=30)
+    for i in range(3):
+        single = L.descend(z0, q[i], lr=1.5, steps=700, num_records=30)
+        np.testing.assert_allclose(batch.logits[:, i], single.logits, atol=1e-13)
+    np.testing.assert_allclose(batch.logits.mean(-1), z0.mean(), atol=1e-12)
+
+
+def test_descend_records_are_bounded_and_include_ends():
+    run = L.descend(np.zeros(1000), L.one_hot(0, 1000), lr=1.0, steps=100_000, num_records=201)
+    assert run.steps[0] == 0 and run.steps[-1] == 100_000 and run.steps.size == 201
+    assert np.all(np.diff(run.steps) > 0)
+    assert run.logits.shape == (201, 1000) and run.logits.nbytes < 2_000_000
+    assert np.all(np.isfinite(run.logits)) and np.all(np.isfinite(run.loss))
+    short = L.descend(np.zeros(3), L.one_hot(0, 3), lr=1.0, steps=7)
+    np.testing.assert_array_equal(short.steps, np.arange(8))
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.integers(0, 300_000), st.integers(2, 3000))
+def test_record_steps_properties(steps, num_records):
+    when = L.record_steps(steps, num_records)
+    assert when[0] == 0 and when[-1] == steps
+    assert when.size == min(steps + 1, num_records)
+    assert np.all(np.diff(when) > 0)
+
+
+def test_descend_first_step_by_hand():
+    # K = 2, z = 0, one-hot: p = [.5, .5], grad = [-.5, .5]; lr 2 -> z = [1, -1]
+    run = L.descend(np.zeros(2), [1.0, 0.0], lr=2.0, steps=1)
+    np.testing.assert_allclose(run.logits[1], [1.0, -1.0], atol=0)
+    assert run.loss[0] == pytest.approx(np.log(2))
+    assert run.grad_norm[0] == pytest.approx(np.sqrt(0.5))
+
+
+def test_progressive_yields_growing_prefixes_of_the_same_run():
+    q = L.smooth_targets(0, 4, 0.1)
+    parts = list(L.descend_progressive(np.zeros(4), q, 1.0, 500, num_records=101, updates=5))
+    assert len(parts) == 5
+    sizes = [p.steps.size for p in parts]
+    assert sizes == sorted(sizes) and sizes[-1] == 101
+    full = L.descend(np.zeros(4), q, 1.0, 500, num_records=101)
+    np.testing.assert_array_equal(parts[-1].logits, full.logits)
+
+
+def test_large_learning_rate_is_detected():
+    q = L.smooth_targets(0, 2, 0.1)
+    assert L.descend(np.zeros(2), q, lr=1.0, steps=300).loss_increases == 0
+    assert L.descend(np.array([3.0, -3.0]), q, lr=60.0, steps=300).loss_increases > 0
+
+
+@pytest.mark.parametrize("k", [2, 10, 1000])
+def test_one_hot_gap_curve_solves_its_equation(k):
+    t = np.array([0.0, 1.0, 10.0, 1e3, 1e6, 1e12])
+    for g0 in (0.0, -2.0, 3.0):
+        g = L.one_hot_gap_curve(k, 0.5, t, initial_gap=g0)
+        lhs = np.exp(g) + (k - 1) * g
+        rhs = 0.5 * k * t + np.exp(g0) + (k - 1) * g0
+        np.testing.assert_allclose(lhs, rhs, rtol=1e-12, atol=1e-9)
+        assert g[0] == pytest.approx(g0, abs=1e-12)
+        np.testing.assert_allclose(L.one_hot_steps_to_gap(k, 0.5, g, initial_gap=g0), t, rtol=1e-9, atol=1e-7)
+    # grows like log(lr K t), without bound
+    late = L.one_hot_gap_curve(k, 0.5, 1e12)
+    assert late - np.log(0.5 * k * 1e12) == pytest.approx(0.0, abs=1e-6)
+
+
+@pytest.mark.parametrize("k,lr", [(2, 1.0), (10, 1.0), (10, 0.1), (100, 2.0)])
+def test_one_hot_descent_tracks_the_theory_curve(k, lr):
+    run = L.descend(np.zeros(k), L.one_hot(0, k), lr=lr, steps=100_000, num_records=60)
+    theory = L.one_hot_gap_curve(k, lr, run.steps)
+    error = np.abs(run.gap() - theory) / theory.clip(min=1e-12)
+    late = run.steps >= 1000
+    assert np.all(error[late] < 0.05)
+    # relative error shrinks with t
+    assert error[-1] < error[np.argmax(late)]
+    assert run.gap()[-1] > run.gap()[-10] > 0  # still growing
+
+
+def test_saturation_gap():
+    g64 = L.saturation_gap(2)
+    g32 = L.saturation_gap(2, np.float32)
+    assert g64 == pytest.approx(np.log(2.0 ** 53), abs=0.7) and g32 == pytest.approx(np.log(2.0 ** 24), abs=0.7)
+    for k, dtype in ((2, np.float64), (10, np.float32), (1000, np.float64)):
+        gap = L.saturation_gap(k, dtype)
+        below = np.array([gap - 1e-6] + [0.0] * (k - 1), dtype=dtype)
+        above = np.array([gap] + [0.0] * (k - 1), dtype=dtype)
+        assert L.softmax(above.astype(np.float64))[0] > 0  # sanity
+        e_below, e_above = np.exp(below - below.max()), np.exp(above - above.max())
+        assert (e_below / e_below.sum())[0] < 1 and (e_above / e_above.sum())[0] == 1
+    assert L.saturation_gap(1000) > L.saturation_gap(10) > L.saturation_gap(2)
+    with pytest.raises(ValueError):
+        L.saturation_gap(3, np.int32)
