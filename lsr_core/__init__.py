@@ -10,6 +10,7 @@ from .closed_form import (
     optimal_logits,
     saturation_gap,
 )
+from .comparison import Comparison, compare_runs, compare_runs_progressive, initial_logits
 from .dynamics import Trajectory, descend, descend_progressive, record_steps
 from .losses import (
     LossDecomposition,
@@ -23,6 +24,10 @@ from .losses import (
 from .targets import equivalent_eps, one_hot, prior_distribution, smooth_targets
 
 __all__ = [
+    "Comparison",
+    "compare_runs",
+    "compare_runs_progressive",
+    "initial_logits",
     "LossDecomposition",
     "Trajectory",
     "cross_entropy",

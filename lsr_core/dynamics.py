@@ -66,15 +66,17 @@ def _record(z: np.ndarray, q: np.ndarray):
 
 
 def descend_progressive(initial_logits, targets, lr: float, steps: int, num_records: int = 2001, updates: int = 1):
-    """Run `descend`, yielding the trajectory recorded so far about `updates` times (the last yield is complete).
+    """Run `descend`, yielding the trajectory recorded so far at most `updates` times, evenly spaced in
+    steps (the work done); the last yield is the complete run.
 
     For a live view: each yield is a `Trajectory` whose arrays are views of the first records only.
     """
     z0 = check_logits(initial_logits)
     q = check_targets(targets)
     shape = np.broadcast_shapes(z0.shape, q.shape)
-    z = np.broadcast_to(z0, shape).astype(np.float64, copy=True)
-    q = np.broadcast_to(q, shape)
+    # a C-ordered copy: row reductions over the class axis on a strided array run ~5x slower
+    z = np.array(np.broadcast_to(z0, shape), dtype=np.float64, order="C")
+    q = np.ascontiguousarray(np.broadcast_to(q, shape))
     lr = check_positive("lr", lr)
     updates = check_count("updates", updates, 1)
     when = record_steps(steps, num_records)
@@ -82,15 +84,19 @@ def descend_progressive(initial_logits, targets, lr: float, steps: int, num_reco
     logits = np.empty((count,) + shape)
     loss = np.empty((count,) + shape[:-1])
     grad_norm = np.empty_like(loss)
-    yield_at = set(np.unique(np.linspace(0, count - 1, updates + 1).round().astype(int)[1:]).tolist())
+    # yield when the work done (steps, not records: records are log-spaced) crosses each 1/updates
+    thresholds = iter(np.linspace(0, when[-1], updates + 1)[1:].tolist() + [np.inf])
+    next_yield = next(thresholds)
     step = 0
-    for index, target_step in enumerate(when):
+    for index, target_step in enumerate(when.tolist()):
         while step < target_step:
             z -= lr * (softmax(z) - q)
             step += 1
         logits[index] = z
         loss[index], grad_norm[index] = _record(z, q)
-        if index in yield_at:
+        if step >= next_yield or index == count - 1:
+            while step >= next_yield:
+                next_yield = next(thresholds)
             n = index + 1
             yield Trajectory(when[:n], logits[:n], loss[:n], grad_norm[:n])
 

@@ -1,0 +1,168 @@
+"""The classroom experiment: one-hot and smoothed targets, same start, same rate, side by side.
+
+`compare_runs` runs both in one batched `descend` call and reduces the records to the small arrays
+and numbers the dynamics page shows, so that the page itself does no arithmetic.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ._validation import check_count, check_eps, check_num_classes, check_positive, check_prior_name
+from .closed_form import one_hot_gap_curve, one_hot_steps_to_gap, optimal_logit_gap, saturation_gap
+from .dynamics import Trajectory, descend_progressive
+from .losses import entropy, softmax
+from .targets import one_hot, smooth_targets
+
+RUNS = ("one_hot", "smoothed")     # axis 1 of every (R, 2) array below
+GRADIENT_FLOOR = 1e-17             # |gradient| is drawn on a log axis; exact zeros are lifted to this
+CONVERGENCE_TOLERANCE = 1e-6
+MAX_SHOWN_CLASSES = 20
+MAX_FRAMES = 60
+
+
+def initial_logits(num_classes: int, kind: str = "zeros", seed: int = 0, scale: float = 1.0) -> np.ndarray:
+    """Starting logits `(K,)`: all zero, or standard normal times `scale` from `seed`.
+
+    >>> initial_logits(3)
+    array([0., 0., 0.])
+    """
+    num_classes = check_num_classes(num_classes)
+    if kind == "zeros":
+        return np.zeros(num_classes)
+    if kind != "random":
+        raise ValueError(f"kind must be 'zeros' or 'random', got {kind!r}")
+    scale = check_positive("scale", scale)
+    return scale * np.random.default_rng(check_count("seed", seed, 0)).standard_normal(num_classes)
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Both runs reduced for display. `R` records; arrays `(R, 2)` hold [one-hot, smoothed] per record."""
+
+    num_classes: int
+    eps: float
+    prior: str
+    lr: float
+    total_steps: int            # the steps asked for (the records may stop earlier during a live run)
+    steps: np.ndarray           # (R,)
+    true_logit: np.ndarray      # (R, 2)
+    wrong_mean: np.ndarray      # (R, 2) mean of the K-1 wrong logits
+    wrong_min: np.ndarray       # (R, 2)
+    wrong_max: np.ndarray       # (R, 2)
+    mean_logit: np.ndarray      # (R, 2) conserved by gradient descent
+    gap: np.ndarray             # (R, 2) true logit minus the mean wrong logit
+    p_true: np.ndarray          # (R, 2)
+    loss: np.ndarray            # (R, 2)
+    wrong_gradient: np.ndarray  # (R, 2) largest |p_k - q_k| over wrong classes, floored at GRADIENT_FLOOR
+    loss_increases: np.ndarray  # (2,) recorded steps at which the loss rose (a too-large rate)
+    target_true: np.ndarray     # (2,) the true class's target in each run
+    loss_floor: np.ndarray      # (2,) entropy of each run's targets: the smallest reachable loss
+    optimal_gap: float          # closed form for the smoothed run (inf at eps = 0)
+    theory_gap: np.ndarray      # (R,) one-hot theory curve from the one-hot run's initial gap
+    log_rate_time: np.ndarray   # (R,) log(lr K t), with t = 0 replaced by the first step > 0
+    frame_steps: np.ndarray     # (F,) step numbers of the replay frames
+    shown_classes: np.ndarray   # (C,) the classes drawn as bars: 0 and the first wrong classes
+    frame_logits: np.ndarray    # (F, 2, C)
+    frame_probs: np.ndarray     # (F, 2, C)
+
+    @property
+    def complete(self) -> bool:
+        return bool(self.steps[-1] == self.total_steps)
+
+    @property
+    def final_gap_error(self) -> float:
+        """|smoothed gap - closed form| at the last record (inf when the optimum is infinite)."""
+        return float(abs(self.gap[-1, 1] - self.optimal_gap)) if np.isfinite(self.optimal_gap) else np.inf
+
+    @property
+    def steps_to_tolerance(self) -> int | None:
+        """The first recorded step at which the smoothed gap is within 1e-6 of the closed form, if any."""
+        if not np.isfinite(self.optimal_gap):
+            return None
+        close = np.abs(self.gap[:, 1] - self.optimal_gap) <= CONVERGENCE_TOLERANCE
+        return int(self.steps[np.argmax(close)]) if close.any() else None
+
+    @property
+    def mean_logit_drift(self) -> float:
+        """The largest change of the mean logit over the run: 0 up to rounding."""
+        return float(np.max(np.abs(self.mean_logit - self.mean_logit[0])))
+
+    def saturation(self, dtype) -> tuple[float, float]:
+        """(gap at which p_true rounds to 1 in `dtype`, the one-hot step at which theory reaches it)."""
+        gap = saturation_gap(self.num_classes, dtype)
+        return gap, one_hot_steps_to_gap(self.num_classes, self.lr, gap, float(self.gap[0, 0]))
+
+
+def _frame_indices(count: int) -> np.ndarray:
+    return np.unique(np.linspace(0, count - 1, min(count, MAX_FRAMES)).round().astype(int))
+
+
+def _summarise(run: Trajectory, q: np.ndarray, settings: dict) -> Comparison:
+    z = run.logits                                  # (R, 2, K)
+    k = z.shape[-1]
+    wrong = z[..., 1:]
+    p_true = softmax(z)[..., 0] if k <= 64 else 1.0 / np.exp(z - z[..., :1]).sum(axis=-1)
+    # the wrong-class gradient p_k - q_k, largest in size; computed from the wrong logits only
+    wrong_p = np.exp(wrong - z.max(axis=-1, keepdims=True))
+    wrong_p /= np.exp(z - z.max(axis=-1, keepdims=True)).sum(axis=-1, keepdims=True)
+    wrong_gradient = np.maximum(np.abs(wrong_p - q[None, :, 1:]).max(axis=-1), GRADIENT_FLOOR)
+    steps = run.steps
+    first_positive = steps[1] if steps.size > 1 else 1
+    log_rate_time = np.log(settings["lr"] * k * np.maximum(steps, first_positive))
+    frames = _frame_indices(steps.size)
+    shown = np.arange(min(k, MAX_SHOWN_CLASSES))
+    frame_logits = z[frames][..., shown]
+    frame_probs = softmax(z[frames])[..., shown]
+    return Comparison(
+        steps=steps,
+        true_logit=z[..., 0],
+        wrong_mean=wrong.mean(axis=-1),
+        wrong_min=wrong.min(axis=-1),
+        wrong_max=wrong.max(axis=-1),
+        mean_logit=z.mean(axis=-1),
+        gap=run.gap(0),
+        p_true=p_true,
+        loss=run.loss,
+        wrong_gradient=wrong_gradient,
+        loss_increases=run.loss_increases,
+        target_true=q[:, 0].copy(),
+        loss_floor=entropy(q),
+        optimal_gap=optimal_logit_gap(k, settings["eps"], settings["prior"]),
+        theory_gap=one_hot_gap_curve(k, settings["lr"], steps, initial_gap=float(run.gap(0)[0, 0])),
+        log_rate_time=log_rate_time,
+        frame_steps=steps[frames],
+        shown_classes=shown,
+        frame_logits=frame_logits,
+        frame_probs=frame_probs,
+        num_classes=k,
+        eps=settings["eps"],
+        prior=settings["prior"],
+        lr=settings["lr"],
+        total_steps=settings["steps"],
+    )
+
+
+def compare_runs_progressive(num_classes: int, eps: float, prior: str, lr: float, steps: int,
+                             start, num_records: int = 2001, updates: int = 1):
+    """Yield a `Comparison` of the records so far about `updates` times; the last one is complete."""
+    num_classes = check_num_classes(num_classes)
+    settings = dict(eps=check_eps(eps), prior=check_prior_name(prior), lr=check_positive("lr", lr),
+                    steps=check_count("steps", steps, 1))
+    q = np.stack([one_hot(0, num_classes), smooth_targets(0, num_classes, settings["eps"], prior)])
+    for run in descend_progressive(start, q, settings["lr"], settings["steps"], num_records, updates):
+        yield _summarise(run, q, settings)
+
+
+def compare_runs(num_classes: int, eps: float, prior: str, lr: float, steps: int, start,
+                 num_records: int = 2001) -> Comparison:
+    """One-hot and smoothed gradient descent from the same `start` logits `(K,)`, class 0 true.
+
+    >>> c = compare_runs(10, 0.1, "uniform", 1.0, 4000, np.zeros(10))
+    >>> round(float(c.gap[-1, 1]), 9) == round(c.optimal_gap, 9), bool(c.gap[-1, 0] > c.gap[-2, 0])
+    (True, True)
+    """
+    *_, last = compare_runs_progressive(num_classes, eps, prior, lr, steps, start, num_records)
+    return last
