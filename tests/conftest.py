@@ -1,6 +1,141 @@
+"""Shared fixtures: the repo on sys.path, AppTest factories, and a real `streamlit run` server + Chromium."""
+
+import os
+import shutil
+import socket
+import subprocess
 import sys
+import time
+import urllib.request
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
+
+ARTIFACTS = ROOT / "test-artifacts"
+APP = str(ROOT / "app.py")
+
+
+# ---------------------------------------------------------------- AppTest
+
+@pytest.fixture(autouse=True)
+def _navigation_as_on_a_running_server(monkeypatch):
+    """AppTest re-detects the legacy `pages/` folder mode before every run; a real server switches it
+    off for good at the first `st.navigation` call. Make AppTest behave like the running server (the
+    fresh-server deep link is covered by a browser test against a new server)."""
+    from streamlit.runtime import pages_manager
+
+    original = pages_manager.PagesManager.__init__
+
+    def init(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        pages_manager.PagesManager.uses_pages_directory = False
+
+    monkeypatch.setattr(pages_manager.PagesManager, "__init__", init)
+
+
+@pytest.fixture
+def app_test():
+    """Return a function that builds and runs the app at a page with given query parameters."""
+    from streamlit.testing.v1 import AppTest
+
+    def make(page: str | None = None, **query) -> AppTest:
+        at = AppTest.from_file(APP, default_timeout=60)
+        for key, value in query.items():
+            at.query_params[key] = str(value)
+        if page is not None:  # open the page directly, as a link to it would
+            at.switch_page(f"pages/{page}.py")
+        at.run()
+        return at
+
+    return make
+
+
+# ---------------------------------------------------------------- browser
+
+def find_chromium() -> str | None:
+    """The system Chromium (or $LSR_CHROMIUM); None means: use Playwright's own build if it has one."""
+    candidates = [os.environ.get("LSR_CHROMIUM"), "/usr/bin/chromium", "/usr/bin/chromium-browser",
+                  shutil.which("chromium"), shutil.which("chromium-browser"), shutil.which("google-chrome")]
+    for path in candidates:
+        if path and os.path.exists(path):
+            return path
+    return None
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _serve(name: str):
+    port = _free_port()
+    log = open(ARTIFACTS.mkdir(exist_ok=True) or ARTIFACTS / f"{name}.log", "w")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", APP, "--server.port", str(port), "--server.address", "127.0.0.1",
+         "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 60
+    while True:
+        try:
+            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read() == b"ok":
+                break
+        except OSError:
+            pass
+        if time.time() > deadline or process.poll() is not None:
+            process.kill()
+            pytest.fail(f"streamlit did not start; see {ARTIFACTS / name}.log")
+        time.sleep(0.3)
+    yield url
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+    log.close()
+
+
+@pytest.fixture(scope="session")
+def server():
+    """A real `streamlit run app.py` on a free loopback port, shared by the browser tests."""
+    yield from _serve("server")
+
+
+@pytest.fixture
+def fresh_server():
+    """A server no session has visited yet (Streamlit's legacy pages/ mode is still on)."""
+    yield from _serve("fresh-server")
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import Error, sync_playwright
+
+    executable = find_chromium()
+    args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+            "--disable-sync", "--no-first-run", "--disable-quic"]
+    with sync_playwright() as playwright:
+        try:
+            instance = playwright.chromium.launch(executable_path=executable, args=args)
+        except Error as error:
+            pytest.fail("No Chromium to run the browser tests. Install one with `sudo apt-get install chromium` "
+                        "(or set LSR_CHROMIUM to a Chromium binary, or run `.venv/bin/playwright install chromium`). "
+                        f"Playwright said: {str(error).splitlines()[0]}")
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    tab = context.new_page()
+    errors: list[str] = []
+    tab.on("pageerror", lambda error: errors.append(str(error)))
+    tab.js_errors = errors
+    yield tab
+    context.close()

@@ -1,0 +1,35 @@
+# Two commands for a fresh machine:  make run  (start the app)  and  make test  (every test, browser included).
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PORT ?= 8501
+
+.PHONY: run test bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.runtime: requirements.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: requirements-dev.txt requirements.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	touch $(VENV)/.runtime $@
+
+run: $(VENV)/.runtime
+	$(BIN)/streamlit run app.py --server.port $(PORT)
+
+# Browser tests use the system Chromium (/usr/bin/chromium) when there is one; otherwise we ask
+# Playwright for its own build. If neither exists the browser tests fail and say how to get one.
+test: $(VENV)/.dev
+	@if ! command -v chromium >/dev/null 2>&1 && [ -z "$$LSR_CHROMIUM" ]; then \
+		$(BIN)/playwright install chromium || echo "note: could not install Playwright's Chromium"; fi
+	$(BIN)/python -m pytest
+
+bench: $(VENV)/.dev
+	$(BIN)/python bench/run_all.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .hypothesis test-artifacts

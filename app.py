@@ -1,0 +1,34 @@
+"""Label Smoothing Lab: the entry point only sets up the page, the language switch and the navigation."""
+
+import streamlit as st
+
+from pages.ui.i18n import DEFAULT_LANGUAGE, LANGUAGE_KEY, LANGUAGES, t
+from pages.ui.params import Param, one_of, seed_from_url, show_url_notices, write_to_url
+from pages.ui.shell import inside_shell
+
+LANGUAGE_NAMES = {"en": "English", "zh": "中文"}
+SHELL_PARAMS = (Param(LANGUAGE_KEY, "lang", DEFAULT_LANGUAGE, one_of(LANGUAGES), "en | zh"),)
+
+
+def pages() -> list:
+    return [
+        st.Page("pages/home.py", title=t("nav.home"), icon=":material/home:", url_path="home", default=True),
+        st.Page("pages/dynamics.py", title=t("nav.dynamics"), icon=":material/show_chart:", url_path="dynamics"),
+    ]
+
+
+def main() -> None:
+    rejected = seed_from_url(SHELL_PARAMS)
+    st.set_page_config(page_title="Label Smoothing Lab", page_icon=":material/blur_on:", layout="wide")
+    with st.sidebar:
+        st.segmented_control("Language · 语言", LANGUAGES, key=LANGUAGE_KEY, format_func=LANGUAGE_NAMES.get,
+                             required=True, persist_state="session")
+    write_to_url(SHELL_PARAMS)
+    show_url_notices(rejected)
+    navigation = st.navigation(pages())
+    with inside_shell():
+        navigation.run()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,179 @@
+"""Watch the logits: one-hot targets drive them apart without end, smoothed targets settle."""
+
+import time
+
+import numpy as np
+import streamlit as st
+
+from pages.ui import compute, figures
+from pages.ui.formatting import count, number
+from pages.ui.i18n import option_labels, t
+from pages.ui.shell import require_shell
+from pages.ui.params import Param, float_in, int_in, one_of, seed_from_url, show_url_notices, write_to_url
+
+PRIORS = ("uniform", "others")
+INITS = ("zeros", "random")
+RATES = (0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0)
+STEPS = (10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000, 20000, 50000, 100000)
+PARAMS = (
+    Param("dyn_K", "K", 10, int_in(2, 1000), "2 … 1000"),
+    Param("dyn_eps", "eps", 0.1, float_in(0.0, 1.0), "0 … 1"),
+    Param("dyn_conv", "conv", "uniform", one_of(PRIORS), "uniform | others"),
+    Param("dyn_lr", "lr", 1.0, one_of(RATES), ", ".join(map(str, RATES))),
+    Param("dyn_steps", "steps", 2000, one_of(STEPS), "10 … 100000"),
+    Param("dyn_init", "init", "zeros", one_of(INITS), "zeros | random"),
+    Param("dyn_seed", "seed", 0, int_in(0, 9999), "0 … 9999"),
+    Param("dyn_scale", "scale", 1.0, float_in(0.1, 5.0), "0.1 … 5"),
+    Param("dyn_logx", "logx", False, one_of((False, True)), "True | False"),
+)
+LIVE_UPDATES = 16        # chart refreshes during a live run
+LIVE_FRAME_SECONDS = 0.07  # at least this long per refresh, so even a fast run is seen growing
+
+
+def controls() -> dict:
+    """Draw the controls; return the scene settings."""
+    with st.container(border=True):
+        c1, c2, c3 = st.columns([2, 3, 3])
+        num_classes = c1.number_input(t("controls.K"), min_value=2, max_value=1000, step=1, key="dyn_K",
+                                      help=t("controls.K_help"), persist_state="session")
+        eps = c2.slider(t("controls.eps"), min_value=0.0, max_value=1.0, step=0.01, key="dyn_eps",
+                        help=t("controls.eps_help"), persist_state="session")
+        prior = c3.radio(t("controls.conv"), PRIORS, key="dyn_conv", format_func=option_labels("conv", PRIORS).get,
+                         help=t("controls.conv_help"), horizontal=True, persist_state="session")
+        c4, c5, c6 = st.columns([3, 3, 2])
+        lr = c4.select_slider(t("controls.lr"), RATES, key="dyn_lr", help=t("controls.lr_help"), persist_state="session")
+        steps = c5.select_slider(t("controls.steps"), STEPS, key="dyn_steps", format_func=count,
+                                 help=t("controls.steps_help"), persist_state="session")
+        init = c6.radio(t("controls.init"), INITS, key="dyn_init", format_func=option_labels("init", INITS).get,
+                        help=t("controls.init_help"), persist_state="session")
+        seed, scale = 0, 1.0
+        if init == "random":
+            c7, c8, _ = st.columns([2, 3, 3])
+            seed = c7.number_input(t("controls.seed"), min_value=0, max_value=9999, step=1, key="dyn_seed",
+                                   persist_state="session")
+            scale = c8.slider(t("controls.scale"), min_value=0.1, max_value=5.0, step=0.1, key="dyn_scale",
+                              help=t("controls.scale_help"), persist_state="session")
+        c9, c10 = st.columns([3, 5], vertical_alignment="center")
+        run = c9.button(t("dynamics.run"), key="dyn_run", type="primary", icon=":material/play_arrow:",
+                        help=t("dynamics.run_help"), width="stretch")
+        log_steps = c10.toggle(t("dynamics.log_steps"), key="dyn_logx", help=t("dynamics.log_steps_help"),
+                               persist_state="session")
+    write_to_url(PARAMS)
+    scene = dict(num_classes=int(num_classes), eps=float(eps), prior=prior, lr=float(lr), steps=int(steps),
+                 init=init, seed=int(seed), scale=float(scale))
+    return scene | {"run": run, "log_steps": bool(log_steps)}
+
+
+def figure_texts() -> dict[str, dict[str, str]]:
+    common = {"x": t("axis.step"), "one_hot": t("legend.one_hot"), "smoothed": t("legend.smoothed")}
+    return {
+        "gap": common | {"title": t("dynamics.gap_title"), "y": t("axis.gap"), "optimum": t("legend.optimum"),
+                         "theory": t("legend.one_hot_theory")},
+        "logits": common | {"title": t("dynamics.logits_title"), "y": t("axis.logit"), "true_logit": t("legend.true_logit"),
+                            "wrong_mean": t("legend.wrong_mean"), "wrong_band": t("legend.wrong_band"),
+                            "mean_logit": t("legend.mean_logit")},
+        "prob": common | {"title": t("dynamics.prob_loss_title"), "y_prob": t("axis.p_true"), "y_loss": t("axis.loss"),
+                          "target": t("legend.target"), "floor": t("legend.floor"),
+                          "prob_title": t("dynamics.prob_title"), "loss_title": t("dynamics.loss_title")},
+        "grad": common | {"title": t("dynamics.grad_title"), "y": t("axis.wrong_gradient")},
+        "replay": common | {"title": t("dynamics.replay_title"), "logits_title": t("dynamics.replay_logits"),
+                            "probs_title": t("dynamics.replay_probs"), "x": t("axis.class"), "y_logit": t("axis.logit"),
+                            "y_prob": t("axis.probability"), "play": t("dynamics.play"), "pause": t("dynamics.pause"),
+                            "step": t("axis.step")},
+    }
+
+
+def draw_charts(slots: dict, c, texts: dict, log_steps: bool) -> None:
+    config = {"displaylogo": False}
+    slots["gap"].plotly_chart(figures.gap_figure(c, texts["gap"], log_steps), config=config)
+    slots["logits"].plotly_chart(figures.logits_figure(c, texts["logits"], log_steps), config=config)
+    slots["prob"].plotly_chart(figures.probability_loss_figure(c, texts["prob"], log_steps), config=config)
+    slots["grad"].plotly_chart(figures.wrong_gradient_figure(c, texts["grad"], log_steps), config=config)
+
+
+def scene_messages(c) -> None:
+    """Say what is special about this scene: eps = 0, no preference for the true class, a too-large rate."""
+    if c.eps == 0.0:
+        st.info(t("dynamics.eps_zero"), icon=":material/all_inclusive:")
+    elif c.optimal_gap <= 0:
+        st.warning(t("dynamics.gap_not_positive", gap=number(c.optimal_gap)), icon=":material/balance:")
+    if np.any(c.loss_increases > 0):
+        st.error(t("dynamics.lr_too_large", lr=c.lr, one_hot=int(c.loss_increases[0]),
+                   smoothed=int(c.loss_increases[1])), icon=":material/warning:")
+    elif np.isfinite(c.optimal_gap) and c.steps_to_tolerance is None:
+        st.info(t("dynamics.not_converged", steps=count(c.total_steps)), icon=":material/hourglass_top:")
+
+
+def readouts(c) -> None:
+    saturation = compute.saturation(c.num_classes)
+    initial_gap = float(c.gap[0, 0])
+    m1, m2, m3, m4 = st.columns(4)
+    if np.isfinite(c.optimal_gap):
+        m1.metric(t("dynamics.metric_smoothed_gap"), number(c.gap[-1, 1]),
+                  help=t("dynamics.metric_smoothed_gap_help", optimum=number(c.optimal_gap), error=number(c.final_gap_error)))
+        m1.caption(t("dynamics.metric_error", optimum=number(c.optimal_gap), error=number(c.final_gap_error)))
+    else:
+        m1.metric(t("dynamics.metric_smoothed_gap"), number(c.gap[-1, 1]))
+        m1.caption(t("dynamics.metric_no_optimum"))
+    reached = c.steps_to_tolerance
+    m2.metric(t("dynamics.metric_tolerance"), count(reached) if reached is not None else "—")
+    m2.caption(t("dynamics.metric_tolerance_note"))
+    m3.metric(t("dynamics.metric_one_hot_gap"), number(c.gap[-1, 0]))
+    m3.caption(t("dynamics.metric_one_hot_note", log=number(c.log_rate_time[-1]), theory=number(c.theory_gap[-1])))
+    steps64 = compute.one_hot_steps_to(c.num_classes, c.lr, saturation["float64"], initial_gap)
+    steps32 = compute.one_hot_steps_to(c.num_classes, c.lr, saturation["float32"], initial_gap)
+    m4.metric(t("dynamics.metric_saturation"), number(saturation["float64"], 2))
+    m4.caption(t("dynamics.metric_saturation_note", g64=number(saturation["float64"], 2), s64=number(steps64, 0),
+                 g32=number(saturation["float32"], 2), s32=number(steps32, 0)))
+
+
+def main() -> None:
+    require_shell()
+    rejected = seed_from_url(PARAMS)
+    st.title(t("dynamics.title"))
+    st.markdown(t("dynamics.lead"))
+    show_url_notices(rejected)
+    settings = controls()
+    log_steps = settings.pop("log_steps")
+    run_live = settings.pop("run")
+    texts = figure_texts()
+
+    messages = st.container()
+    progress = st.empty()
+    numbers = st.container()
+    left, right = st.columns(2, gap="medium")
+    slots = {"gap": left.empty(), "logits": right.empty()}
+    st.markdown(t("dynamics.explain_gap"))
+    slots["prob"] = st.empty()
+    left2, right2 = st.columns([3, 2], gap="medium")
+    slots["grad"] = left2.empty()
+    with right2:
+        st.markdown(t("dynamics.explain_gradient"))
+        st.markdown(t("dynamics.explain_mean"))
+
+    if run_live:
+        bar = progress.progress(0.0, text=t("dynamics.running"))
+        result = None
+        for result in compute.comparison_live(**settings, updates=LIVE_UPDATES):
+            started = time.perf_counter()
+            draw_charts(slots, result, texts, log_steps)
+            bar.progress(float(result.steps[-1]) / result.total_steps, text=t("dynamics.running_step", step=count(int(result.steps[-1])),
+                                                       total=count(result.total_steps)))
+            time.sleep(max(0.0, LIVE_FRAME_SECONDS - (time.perf_counter() - started)))
+        progress.empty()
+    else:
+        with st.spinner(t("dynamics.computing")):
+            result = compute.comparison(**settings)
+        draw_charts(slots, result, texts, log_steps)
+
+    with messages:
+        scene_messages(result)
+    with numbers:
+        readouts(result)
+
+    st.subheader(t("dynamics.replay_heading"))
+    st.caption(t("dynamics.replay_caption", shown=result.shown_classes.size, K=result.num_classes))
+    st.plotly_chart(figures.replay_figure(result, texts["replay"]), key="dyn_replay", config={"displaylogo": False})
+
+
+main()

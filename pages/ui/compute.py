@@ -1,0 +1,49 @@
+"""Cached calls into `lsr_core`: hashable arguments in, arrays or frozen dataclasses out.
+
+Each cache is bounded, shared across sessions, and reads no globals, so equal settings never
+recompute and memory stays bounded however many scenes a class explores.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import streamlit as st
+
+import lsr_core as core
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def target_vectors(num_classes: int, eps: float, prior: str) -> tuple[np.ndarray, np.ndarray]:
+    """(one-hot, smoothed) targets for class 0."""
+    return core.one_hot(0, num_classes), core.smooth_targets(0, num_classes, eps, prior)
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def optimal_gap(num_classes: int, eps: float, prior: str) -> float:
+    return core.optimal_logit_gap(num_classes, eps, prior)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def comparison(num_classes: int, eps: float, prior: str, lr: float, steps: int,
+               init: str, seed: int, scale: float) -> core.Comparison:
+    """Both runs of the dynamics page, reduced for display (small: no (R, K) arrays are kept)."""
+    start = core.initial_logits(num_classes, init, seed, scale)
+    return core.compare_runs(num_classes, eps, prior, lr, steps, start)
+
+
+def comparison_live(num_classes: int, eps: float, prior: str, lr: float, steps: int,
+                    init: str, seed: int, scale: float, updates: int):
+    """The same computation, yielding partial results for a live view (not cached: it is the show)."""
+    start = core.initial_logits(num_classes, init, seed, scale)
+    return core.compare_runs_progressive(num_classes, eps, prior, lr, steps, start, updates=updates)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def saturation(num_classes: int) -> dict[str, float]:
+    """Gaps at which p_true rounds to exactly 1 in float64 and float32."""
+    return {"float64": core.saturation_gap(num_classes, np.float64), "float32": core.saturation_gap(num_classes, np.float32)}
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def one_hot_steps_to(num_classes: int, lr: float, gap: float, initial_gap: float) -> float:
+    return core.one_hot_steps_to_gap(num_classes, lr, gap, initial_gap)

@@ -1,0 +1,211 @@
+"""Every chart in the app, built by pure functions: arrays (and label texts) in, `go.Figure` out.
+
+No Streamlit here and no arithmetic beyond choosing what to draw, so tests can check that each
+trace holds exactly the arrays the core returned.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+
+from . import palette
+
+FONT = dict(size=15)
+MARGIN = dict(l=60, r=20, t=50, b=40)
+
+
+def _layout(fig: go.Figure, title: str, x_title: str, y_title: str, height: int = 380) -> go.Figure:
+    fig.update_layout(
+        title=dict(text=title, x=0.0, xanchor="left"),
+        height=height,
+        margin=MARGIN,
+        font=FONT,
+        # legends below the plot area, so they never cover the title or the curves
+        legend=dict(orientation="h", yanchor="top", y=-0.28, xanchor="left", x=0.0),
+        hovermode="x unified",
+    )
+    fig.update_xaxes(title_text=x_title)
+    fig.update_yaxes(title_text=y_title)
+    return fig
+
+
+def targets_figure(one_hot: np.ndarray, smoothed: np.ndarray, text: dict[str, str]) -> go.Figure:
+    """Grouped bars of the one-hot and the smoothed target vectors, class 0 being the true class.
+
+    text: title, x, y, one_hot, smoothed, true_class, wrong_class (legend and axis labels).
+    """
+    classes = np.arange(one_hot.size)
+    role = np.where(classes == 0, text["true_class"], text["wrong_class"])
+    fig = go.Figure()
+    for values, name, colour, pattern in (
+        (one_hot, text["one_hot"], palette.ONE_HOT, palette.ONE_HOT_PATTERN),
+        (smoothed, text["smoothed"], palette.SMOOTHED, palette.SMOOTHED_PATTERN),
+    ):
+        fig.add_trace(go.Bar(
+            x=classes, y=values, name=name, customdata=role,
+            marker=dict(color=colour, pattern=dict(shape=pattern), line=dict(width=1.5, color=np.where(classes == 0, palette.TRUE_CLASS, palette.WRONG_CLASS))),
+            hovertemplate="%{customdata} %{x}: %{y:.4f}<extra>" + name + "</extra>",
+            texttemplate="%{y:.3f}" if one_hot.size <= 6 else None, textposition="outside",
+        ))
+    fig.update_layout(barmode="group", bargap=0.25)
+    fig.update_yaxes(range=[0, 1.12])
+    fig.update_xaxes(tickmode="array", tickvals=classes,
+                     ticktext=[f"{c}★" if c == 0 else str(c) for c in classes])
+    return _layout(fig, text["title"], text["x"], text["y"], height=360)
+
+
+# ---------------------------------------------------------------- dynamics page
+
+RUN_STYLE = {  # run index in Comparison arrays -> (colour, dash, legend text key)
+    0: (palette.ONE_HOT, palette.ONE_HOT_DASH, "one_hot"),
+    1: (palette.SMOOTHED, palette.SMOOTHED_DASH, "smoothed"),
+}
+
+
+def _step_axis(fig: go.Figure, log_steps: bool, **where) -> None:
+    fig.update_xaxes(type="log" if log_steps else "linear", **where)
+
+
+def _positive_steps(steps: np.ndarray, log_steps: bool) -> slice:
+    # a log axis cannot show step 0; start from the first record instead of letting Plotly drop it
+    return slice(1, None) if log_steps and steps.size > 1 else slice(None)
+
+
+def logits_figure(c, text: dict[str, str], log_steps: bool = False) -> go.Figure:
+    """z_true, the mean wrong logit with its min-max band, and the (conserved) mean logit, per run.
+
+    text: title, x, y, one_hot, smoothed, true_logit, wrong_mean, wrong_band, mean_logit.
+    """
+    keep = _positive_steps(c.steps, log_steps)
+    x = c.steps[keep]
+    fig = go.Figure()
+    for run in (0, 1):
+        _, dash, name_key = RUN_STYLE[run]
+        run_name = text[name_key]
+        if c.num_classes > 2 and np.any(c.wrong_max[:, run] - c.wrong_min[:, run] > 1e-9):
+            fig.add_trace(go.Scatter(x=x, y=c.wrong_max[keep, run], mode="lines", line=dict(width=0),
+                                     hoverinfo="skip", showlegend=False, legendgroup=f"band{run}"))
+            fig.add_trace(go.Scatter(x=x, y=c.wrong_min[keep, run], mode="lines", line=dict(width=0),
+                                     fill="tonexty", fillcolor="rgba(213,94,0,0.15)", name=f"{run_name} · {text['wrong_band']}",
+                                     legendgroup=f"band{run}", hoverinfo="skip"))
+        fig.add_trace(go.Scatter(x=x, y=c.true_logit[keep, run], mode="lines", name=f"{run_name} · {text['true_logit']}",
+                                 line=dict(color=palette.TRUE_CLASS, dash=dash, width=3)))
+        fig.add_trace(go.Scatter(x=x, y=c.wrong_mean[keep, run], mode="lines", name=f"{run_name} · {text['wrong_mean']}",
+                                 line=dict(color=palette.WRONG_CLASS, dash=dash, width=3)))
+    fig.add_trace(go.Scatter(x=x, y=c.mean_logit[keep, 0], mode="lines", name=text["mean_logit"],
+                             line=dict(color=palette.REFERENCE, dash=palette.THEORY_DASH, width=2)))
+    _step_axis(fig, log_steps)
+    return _layout(fig, text["title"], text["x"], text["y"], height=420)
+
+
+def gap_figure(c, text: dict[str, str], log_steps: bool = False) -> go.Figure:
+    """The gap z_true - mean wrong logit for both runs, the closed-form optimum (dashed) and the
+    one-hot theory curve (dotted). text: title, x, y, one_hot, smoothed, optimum, theory."""
+    keep = _positive_steps(c.steps, log_steps)
+    x = c.steps[keep]
+    fig = go.Figure()
+    for run in (0, 1):
+        colour, dash, name_key = RUN_STYLE[run]
+        fig.add_trace(go.Scatter(x=x, y=c.gap[keep, run], mode="lines", name=text[name_key],
+                                 line=dict(color=colour, dash=dash, width=3)))
+    fig.add_trace(go.Scatter(x=x, y=c.theory_gap[keep], mode="lines", name=text["theory"],
+                             line=dict(color=palette.REFERENCE, dash=palette.THEORY_DASH, width=2)))
+    if np.isfinite(c.optimal_gap):
+        fig.add_trace(go.Scatter(x=[x[0], c.total_steps], y=[c.optimal_gap, c.optimal_gap], mode="lines",
+                                 name=text["optimum"], line=dict(color=palette.SMOOTHED, dash=palette.OPTIMUM_DASH, width=2)))
+    _step_axis(fig, log_steps)
+    return _layout(fig, text["title"], text["x"], text["y"], height=420)
+
+
+def probability_loss_figure(c, text: dict[str, str], log_steps: bool = False) -> go.Figure:
+    """Left: p_true with each run's target; right: the loss with its floor (the targets' entropy).
+
+    text: title, x, y_prob, y_loss, one_hot, smoothed, target, floor, prob_title, loss_title."""
+    from plotly.subplots import make_subplots
+
+    keep = _positive_steps(c.steps, log_steps)
+    x = c.steps[keep]
+    fig = make_subplots(rows=1, cols=2, subplot_titles=(text["prob_title"], text["loss_title"]), horizontal_spacing=0.12)
+    end = [x[0], c.total_steps]
+    for run in (0, 1):
+        colour, dash, name_key = RUN_STYLE[run]
+        name = text[name_key]
+        fig.add_trace(go.Scatter(x=x, y=c.p_true[keep, run], mode="lines", name=name, legendgroup=name_key,
+                                 line=dict(color=colour, dash=dash, width=3)), row=1, col=1)
+        fig.add_trace(go.Scatter(x=end, y=[c.target_true[run]] * 2, mode="lines", name=f"{name} · {text['target']}",
+                                 legendgroup=name_key, line=dict(color=colour, dash=palette.OPTIMUM_DASH, width=1.5)), row=1, col=1)
+        fig.add_trace(go.Scatter(x=x, y=c.loss[keep, run], mode="lines", name=name, legendgroup=name_key, showlegend=False,
+                                 line=dict(color=colour, dash=dash, width=3)), row=1, col=2)
+        fig.add_trace(go.Scatter(x=end, y=[c.loss_floor[run]] * 2, mode="lines", name=f"{name} · {text['floor']}",
+                                 legendgroup=name_key, line=dict(color=colour, dash=palette.OPTIMUM_DASH, width=1.5)), row=1, col=2)
+    _step_axis(fig, log_steps)
+    fig.update_xaxes(title_text=text["x"])
+    fig.update_yaxes(title_text=text["y_prob"], row=1, col=1)
+    fig.update_yaxes(title_text=text["y_loss"], row=1, col=2)
+    return _layout(fig, text["title"], text["x"], text["y_prob"], height=400).update_yaxes(
+        title_text=text["y_loss"], row=1, col=2)
+
+
+def wrong_gradient_figure(c, text: dict[str, str], log_steps: bool = False) -> go.Figure:
+    """max_k |p_k - q_k| over the wrong classes, on a log axis. text: title, x, y, one_hot, smoothed."""
+    keep = _positive_steps(c.steps, log_steps)
+    fig = go.Figure()
+    for run in (0, 1):
+        colour, dash, name_key = RUN_STYLE[run]
+        fig.add_trace(go.Scatter(x=c.steps[keep], y=c.wrong_gradient[keep, run], mode="lines", name=text[name_key],
+                                 line=dict(color=colour, dash=dash, width=3)))
+    _step_axis(fig, log_steps)
+    fig.update_yaxes(type="log", exponentformat="power")
+    return _layout(fig, text["title"], text["x"], text["y"], height=380)
+
+
+def replay_figure(c, text: dict[str, str]) -> go.Figure:
+    """Client-side replay: bars of the shown classes' logits (left) and probabilities (right) for
+    both runs, with Plotly frames, a step slider and Play/Pause buttons; no server round trip.
+
+    text: title, logits_title, probs_title, x, y_logit, y_prob, one_hot, smoothed, play, pause, step."""
+    from plotly.subplots import make_subplots
+
+    classes = c.shown_classes
+    ticks = [f"{k}★" if k == 0 else str(k) for k in classes]
+    fig = make_subplots(rows=1, cols=2, subplot_titles=(text["logits_title"], text["probs_title"]), horizontal_spacing=0.1)
+
+    def bars(frame: int) -> list[go.Bar]:
+        traces = []
+        for col, values in ((1, c.frame_logits), (2, c.frame_probs)):
+            for run in (0, 1):
+                colour, _, name_key = RUN_STYLE[run]
+                pattern = palette.ONE_HOT_PATTERN if run == 0 else palette.SMOOTHED_PATTERN
+                traces.append(go.Bar(x=ticks, y=values[frame, run], name=text[name_key], legendgroup=name_key,
+                                     showlegend=col == 1, marker=dict(color=colour, pattern=dict(shape=pattern)),
+                                     xaxis=f"x{col if col > 1 else ''}", yaxis=f"y{col if col > 1 else ''}"))
+        return traces
+
+    last = c.frame_steps.size - 1
+    for trace in bars(last):
+        fig.add_trace(trace)
+    fig.frames = [go.Frame(data=bars(i), name=str(i)) for i in range(c.frame_steps.size)]
+    low = min(float(c.frame_logits.min()), 0.0)
+    high = max(float(c.frame_logits.max()), 0.0)
+    pad = 0.05 * (high - low) + 1e-9
+    fig.update_yaxes(range=[low - pad, high + pad], title_text=text["y_logit"], row=1, col=1)
+    fig.update_yaxes(range=[0, 1.05], title_text=text["y_prob"], row=1, col=2)
+    # class labels such as "1" would make Plotly guess a numeric axis and drop "0★": force categories
+    fig.update_xaxes(title_text=text["x"], type="category")
+    play = dict(frame=dict(duration=80, redraw=True), transition=dict(duration=0), fromcurrent=True, mode="immediate")
+    fig.update_layout(
+        barmode="group",
+        updatemenus=[dict(type="buttons", direction="left", x=0.0, y=-0.32, xanchor="left", yanchor="top", showactive=False,
+                          buttons=[dict(label="▶ " + text["play"], method="animate", args=[None, play]),
+                                   dict(label="⏸ " + text["pause"], method="animate",
+                                        args=[[None], dict(frame=dict(duration=0, redraw=False), mode="immediate")])])],
+        sliders=[dict(active=last, x=0.18, len=0.82, y=-0.25, yanchor="top",
+                      currentvalue=dict(prefix=text["step"] + " ", font=dict(size=15)),
+                      steps=[dict(label=f"{s:,}", method="animate",
+                                  args=[[str(i)], dict(frame=dict(duration=0, redraw=True), mode="immediate", transition=dict(duration=0))])
+                             for i, s in enumerate(c.frame_steps)])],
+    )
+    fig = _layout(fig, text["title"], text["x"], text["y_logit"], height=520)
+    fig.update_layout(hovermode="closest", margin=dict(l=60, r=20, t=60, b=150))
+    return fig

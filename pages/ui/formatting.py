@@ -1,0 +1,35 @@
+"""Numbers as a reader wants them: ∞ for infinities, powers of ten for huge or tiny values."""
+
+import math
+
+SUPERSCRIPTS = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def signed_infinity(value: float) -> str | None:
+    if math.isinf(value):
+        return "+∞" if value > 0 else "−∞"
+    return None
+
+
+def number(value: float, digits: int = 6) -> str:
+    """Fixed decimals for ordinary sizes, a × 10ⁿ for very large or small ones, ∞ for infinities.
+
+    >>> number(4.510859506), number(float("inf")), number(3.6e15), number(2.5e-12)
+    ('4.510860', '+∞', '3.6 × 10¹⁵', '2.5 × 10⁻¹²')
+    """
+    infinite = signed_infinity(value)
+    if infinite:
+        return infinite
+    if value != 0 and (abs(value) >= 1e7 or abs(value) < 1e-4):
+        mantissa, exponent = f"{value:.1e}".split("e")
+        return f"{mantissa} × 10{str(int(exponent)).translate(SUPERSCRIPTS)}"
+    return f"{value:,.0f}" if digits == 0 else f"{value:.{digits}f}"
+
+
+def count(value: int) -> str:
+    """Whole numbers with thousands separators.
+
+    >>> count(100000)
+    '100,000'
+    """
+    return f"{value:,}"

@@ -1,0 +1,32 @@
+"""Make sure every page runs inside the app shell (language switch, navigation).
+
+While a `pages/` folder exists, Streamlit runs a page file on its own (without app.py) in two cases:
+on a freshly started server until some session has called `st.navigation` (a deep link such as
+/dynamics), and in AppTest after the first run. Each page therefore calls `require_shell()` first:
+outside the shell it runs the shell, which renders this very page inside it, and then stops.
+"""
+
+import threading
+from contextlib import contextmanager
+
+import streamlit as st
+
+_run = threading.local()  # per script-run thread: is the shell on the stack right now?
+
+
+@contextmanager
+def inside_shell():
+    _run.active = True
+    try:
+        yield
+    finally:
+        _run.active = False
+
+
+def require_shell() -> None:
+    if getattr(_run, "active", False):
+        return
+    import app  # the entry point; importing it draws nothing
+
+    app.main()
+    st.stop()

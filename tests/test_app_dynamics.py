@@ -1,0 +1,103 @@
+"""AppTest: the dynamics page at defaults, at its extremes, with bad input, in both languages."""
+
+import numpy as np
+import pytest
+
+import lsr_core as core
+from pages.ui.formatting import count, number
+
+
+def no_exception(at):
+    assert not at.exception, [e.value for e in at.exception]
+
+
+def open_dynamics(app_test, **query):
+    at = app_test("dynamics", **query)
+    no_exception(at)
+    return at
+
+
+def test_default_scene_matches_the_core(app_test):
+    at = open_dynamics(app_test)
+    c = core.compare_runs(10, 0.1, "uniform", 1.0, 2000, np.zeros(10))
+    assert at.metric[0].value == number(c.gap[-1, 1]) == number(core.optimal_logit_gap(10, 0.1))
+    assert at.metric[1].value == count(c.steps_to_tolerance)
+    assert at.metric[2].value == number(c.gap[-1, 0])
+    assert len(at.get("plotly_chart")) == 5
+    assert not at.warning and not at.error
+
+
+def test_run_button_draws_live_and_ends_with_the_same_numbers(app_test):
+    at = open_dynamics(app_test)
+    before = [m.value for m in at.metric]
+    at.button(key="dyn_run").click().run()
+    no_exception(at)
+    assert [m.value for m in at.metric] == before
+    assert len(at.get("plotly_chart")) == 5
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("settings", [
+    dict(K=2, eps=0.0, conv="uniform", lr=0.01, steps=10),
+    dict(K=2, eps=1.0, conv="others", lr=10.0, steps=100),
+    dict(K=1000, eps=0.01, conv="others", lr=10.0, steps=100000),
+    dict(K=3, eps=1.0, conv="uniform", lr=0.01, steps=100000),
+    dict(K=1000, eps=1.0, conv="uniform", lr=0.01, steps=10),
+])
+def test_extremes(app_test, lang, settings):
+    at = app_test("dynamics", lang=lang)
+    at.number_input(key="dyn_K").set_value(settings["K"])
+    at.slider(key="dyn_eps").set_value(settings["eps"])
+    at.radio(key="dyn_conv").set_value(settings["conv"])
+    at.select_slider(key="dyn_lr").set_value(settings["lr"])
+    at.select_slider(key="dyn_steps").set_value(settings["steps"])
+    at.run()
+    no_exception(at)
+    assert len(at.get("plotly_chart")) == 5
+    if settings["eps"] == 0.0:
+        assert at.info
+    if settings["eps"] == 1.0:
+        assert at.warning, "a gap of 0 or −∞ must be explained"
+
+
+def test_random_start_controls(app_test):
+    at = open_dynamics(app_test)
+    at.radio(key="dyn_init").set_value("random").run()
+    at.number_input(key="dyn_seed").set_value(9999)
+    at.slider(key="dyn_scale").set_value(5.0)
+    at.toggle(key="dyn_logx").set_value(True)
+    at.run()
+    no_exception(at)
+    start = core.initial_logits(10, "random", 9999, 5.0)
+    c = core.compare_runs(10, 0.1, "uniform", 1.0, 2000, start)
+    assert at.metric[2].value == number(c.gap[-1, 0])
+    assert at.query_params["init"] == "random" and at.query_params["seed"] == "9999"
+
+
+def test_too_large_learning_rate_is_reported(app_test):
+    at = open_dynamics(app_test, K=2, eps=0.5, lr=10)
+    assert at.error and "10.0" in at.error[0].value
+
+
+def test_slow_convergence_is_reported(app_test):
+    at = open_dynamics(app_test, steps=10, lr=0.01)
+    assert any("10⁻⁶" in info.value for info in at.info)
+
+
+@pytest.mark.parametrize("query", [
+    {"K": "abc"}, {"K": "1"}, {"eps": "5"}, {"lr": "3"}, {"steps": "7"}, {"init": "ones"}, {"seed": "-4"},
+    {"scale": "0"}, {"logx": "maybe"}, {"conv": "<script>"},
+])
+def test_garbage_query_falls_back_with_a_notice(app_test, query):
+    at = open_dynamics(app_test, **query)
+    (name,) = query
+    assert any(f"{name} =" in warning.value for warning in at.warning)
+    assert at.number_input(key="dyn_K").value == 10 and at.slider(key="dyn_eps").value == 0.1
+
+
+def test_link_opens_the_exact_scene(app_test):
+    at = open_dynamics(app_test, K=7, eps=0.3, conv="others", lr=2.0, steps=5000, logx="True")
+    assert not at.warning
+    assert at.number_input(key="dyn_K").value == 7
+    assert at.select_slider(key="dyn_steps").value == 5000 and at.toggle(key="dyn_logx").value is True
+    assert at.metric[0].value == number(core.optimal_logit_gap(7, 0.3, "others"))

@@ -1,0 +1,49 @@
+"""Both catalogues have exactly the same keys, no empty text, and the same {fields} in each text."""
+
+import string
+
+import pytest
+
+from pages.ui.i18n import LANGUAGES, load_catalogue, lookup
+
+
+def fields(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+def test_catalogues_have_the_same_keys():
+    english, chinese = (set(load_catalogue(lang)) for lang in LANGUAGES)
+    assert english == chinese, f"only in en: {sorted(english - chinese)}; only in zh: {sorted(chinese - english)}"
+    assert len(english) > 50
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_no_empty_text(lang):
+    empty = [key for key, text in load_catalogue(lang).items() if not isinstance(text, str) or not text.strip()]
+    assert not empty
+
+
+def test_same_format_fields_in_both_languages():
+    english, chinese = (load_catalogue(lang) for lang in LANGUAGES)
+    mismatched = [key for key in english if fields(english[key]) != fields(chinese[key])]
+    assert not mismatched
+
+
+def test_lookup_fills_fields_and_chinese_differs():
+    assert "K = 7" in lookup("en", "home.bars_title", K=7, eps="0.10")
+    assert lookup("zh", "nav.home") == "首页" and lookup("en", "nav.home") == "Home"
+
+
+def test_every_key_used_in_code_exists():
+    """Scan the pages for t("...") keys; each must be in the catalogue (catches typos before a user does)."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    catalogue = load_catalogue("en")
+    used = set()
+    for path in list((root / "pages").rglob("*.py")) + [root / "app.py"]:
+        used |= set(re.findall(r'\bt\(\s*"([a-z_]+\.[a-z0-9_.]+)"', path.read_text()))
+    assert used, "the scan found no keys"
+    missing = sorted(key for key in used if key not in catalogue)
+    assert not missing
