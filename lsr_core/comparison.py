@@ -104,11 +104,10 @@ def _summarise(run: Trajectory, q: np.ndarray, settings: dict) -> Comparison:
     z = run.logits                                  # (R, 2, K)
     k = z.shape[-1]
     wrong = z[..., 1:]
-    p_true = softmax(z)[..., 0] if k <= 64 else 1.0 / np.exp(z - z[..., :1]).sum(axis=-1)
-    # the wrong-class gradient p_k - q_k, largest in size; computed from the wrong logits only
-    wrong_p = np.exp(wrong - z.max(axis=-1, keepdims=True))
-    wrong_p /= np.exp(z - z.max(axis=-1, keepdims=True)).sum(axis=-1, keepdims=True)
-    wrong_gradient = np.maximum(np.abs(wrong_p - q[None, :, 1:]).max(axis=-1), GRADIENT_FLOOR)
+    p = softmax(z)                                  # one (R, 2, K) temporary, reused below
+    p_true = p[..., 0].copy()
+    wrong_gradient = np.maximum(np.abs(p[..., 1:] - q[None, :, 1:]).max(axis=-1), GRADIENT_FLOOR)
+    del p
     steps = run.steps
     first_positive = steps[1] if steps.size > 1 else 1
     log_rate_time = np.log(settings["lr"] * k * np.maximum(steps, first_positive))

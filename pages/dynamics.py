@@ -83,12 +83,22 @@ def figure_texts() -> dict[str, dict[str, str]]:
     }
 
 
-def draw_charts(slots: dict, c, texts: dict, log_steps: bool) -> None:
-    config = {"displaylogo": False}
-    slots["gap"].plotly_chart(figures.gap_figure(c, texts["gap"], log_steps), config=config)
-    slots["logits"].plotly_chart(figures.logits_figure(c, texts["logits"], log_steps), config=config)
-    slots["prob"].plotly_chart(figures.probability_loss_figure(c, texts["prob"], log_steps), config=config)
-    slots["grad"].plotly_chart(figures.wrong_gradient_figure(c, texts["grad"], log_steps), config=config)
+CHART_CONFIG = {"displaylogo": False}
+LIVE_BUILDERS = {"gap": figures.gap_figure, "logits": figures.logits_figure,
+                 "prob": figures.probability_loss_figure, "grad": figures.wrong_gradient_figure}
+
+
+def draw_live(slots: dict, c, texts: dict, log_steps: bool) -> None:
+    """Draw a partial run (not cached: every live frame is new)."""
+    for kind, builder in LIVE_BUILDERS.items():
+        slots[kind].plotly_chart(builder(c, texts[kind], log_steps), config=CHART_CONFIG)
+
+
+def draw_cached(slots: dict, settings: dict, texts: dict, log_steps: bool) -> None:
+    key = tuple(settings.values())
+    for kind in LIVE_BUILDERS:
+        slots[kind].plotly_chart(compute.dynamics_figure(kind, key, compute.freeze(texts[kind]), log_steps),
+                                 config=CHART_CONFIG)
 
 
 def scene_messages(c) -> None:
@@ -156,7 +166,7 @@ def main() -> None:
         result = None
         for result in compute.comparison_live(**settings, updates=LIVE_UPDATES):
             started = time.perf_counter()
-            draw_charts(slots, result, texts, log_steps)
+            draw_live(slots, result, texts, log_steps)
             bar.progress(float(result.steps[-1]) / result.total_steps, text=t("dynamics.running_step", step=count(int(result.steps[-1])),
                                                        total=count(result.total_steps)))
             time.sleep(max(0.0, LIVE_FRAME_SECONDS - (time.perf_counter() - started)))
@@ -164,7 +174,7 @@ def main() -> None:
     else:
         with st.spinner(t("dynamics.computing")):
             result = compute.comparison(**settings)
-        draw_charts(slots, result, texts, log_steps)
+        draw_cached(slots, settings, texts, log_steps)
 
     with messages:
         scene_messages(result)
@@ -173,7 +183,8 @@ def main() -> None:
 
     st.subheader(t("dynamics.replay_heading"))
     st.caption(t("dynamics.replay_caption", shown=result.shown_classes.size, K=result.num_classes))
-    st.plotly_chart(figures.replay_figure(result, texts["replay"]), key="dyn_replay", config={"displaylogo": False})
+    replay = compute.dynamics_figure("replay", tuple(settings.values()), compute.freeze(texts["replay"]), False)
+    st.plotly_chart(replay, key="dyn_replay", config=CHART_CONFIG)
 
 
 main()

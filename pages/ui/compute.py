@@ -47,3 +47,26 @@ def saturation(num_classes: int) -> dict[str, float]:
 @st.cache_data(max_entries=256, show_spinner=False)
 def one_hot_steps_to(num_classes: int, lr: float, gap: float, initial_gap: float) -> float:
     return core.one_hot_steps_to_gap(num_classes, lr, gap, initial_gap)
+
+
+def freeze(texts: dict[str, str]) -> tuple:
+    """A dict of label texts as a hashable cache key."""
+    return tuple(sorted(texts.items()))
+
+
+@st.cache_resource(max_entries=160, show_spinner=False)
+def dynamics_figure(kind: str, settings: tuple, texts: tuple, log_steps: bool):
+    """A finished dynamics-page figure for one scene, language and axis choice.
+
+    Figure building (Plotly validation) costs more than the cached computation, so finished figures
+    are kept too; `st.cache_resource` hands out the same object, which Streamlit only reads.
+    """
+    from . import figures
+
+    c = comparison(*settings)
+    labels = dict(texts)
+    if kind == "replay":
+        return figures.replay_figure(c, labels)
+    builder = {"gap": figures.gap_figure, "logits": figures.logits_figure,
+               "prob": figures.probability_loss_figure, "grad": figures.wrong_gradient_figure}[kind]
+    return builder(c, labels, log_steps)

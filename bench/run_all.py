@@ -1,0 +1,106 @@
+"""Benchmarks: core timings and peak memory, and each page's script time for a rerun after a slider move.
+
+Run with `make bench` (or `.venv/bin/python bench/run_all.py`). Prints a Markdown table and writes it to
+bench/results.md. Numbers are medians of repeated runs on whatever machine runs this; the README
+quotes one run and names the machine.
+"""
+
+from __future__ import annotations
+
+import platform
+import statistics
+import sys
+import time
+import tracemalloc
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import lsr_core as core  # noqa: E402
+
+
+def median_seconds(function, repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        function()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def peak_megabytes(function) -> float:
+    tracemalloc.start()
+    function()
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    return peak / 1e6
+
+
+def core_rows() -> list[tuple[str, str, str]]:
+    rows = []
+    cases = [
+        ("dynamics scene K=10, 2,000 steps (both runs)", lambda: core.compare_runs(10, 0.1, "uniform", 1.0, 2000, np.zeros(10)), 5),
+        ("dynamics scene K=10, 100,000 steps", lambda: core.compare_runs(10, 0.1, "uniform", 1.0, 100_000, np.zeros(10)), 3),
+        ("dynamics scene K=1000, 2,000 steps", lambda: core.compare_runs(1000, 0.1, "uniform", 1.0, 2000, np.zeros(1000)), 3),
+        ("dynamics scene K=1000, 100,000 steps", lambda: core.compare_runs(1000, 0.1, "uniform", 1.0, 100_000, np.zeros(1000)), 1),
+    ]
+    eps = np.geomspace(1e-4, 1.0, 200)
+    sweep_targets = (1 - eps[:, None]) * core.one_hot(0, 10) + eps[:, None] / 10
+    cases.append(("ε sweep: 200 values × K=10, 2,000 steps, one descend call",
+                  lambda: core.descend(np.zeros(10), sweep_targets, 1.0, 2000), 3))
+    for name, function, repeat in cases:
+        seconds = median_seconds(function, repeat)
+        megabytes = peak_megabytes(function)
+        rows.append((name, f"{seconds * 1000:,.0f} ms", f"{megabytes:,.1f} MB"))
+    return rows
+
+
+def page_rows(repeat: int = 7) -> list[tuple[str, str]]:
+    from streamlit.runtime import pages_manager
+    from streamlit.testing.v1 import AppTest
+
+    original = pages_manager.PagesManager.__init__
+
+    def init(self, *args, **kwargs):  # as on a running server: see tests/conftest.py
+        original(self, *args, **kwargs)
+        pages_manager.PagesManager.uses_pages_directory = False
+
+    pages_manager.PagesManager.__init__ = init
+    rows = []
+    for page, slider, values in (("home", "home_eps", (0.2, 0.3)), ("dynamics", "dyn_eps", (0.2, 0.3))):
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+        at.switch_page(f"pages/{page}.py")
+        at.run()
+        first, cached = [], []
+        for i in range(repeat):
+            value = round(0.05 + 0.01 * i, 2)  # a new value: computed for the first time
+            at.slider(key=slider).set_value(value)
+            start = time.perf_counter()
+            at.run()
+            first.append(time.perf_counter() - start)
+            at.slider(key=slider).set_value(values[i % 2])  # a value seen before: from the cache
+            start = time.perf_counter()
+            at.run()
+            cached.append(time.perf_counter() - start)
+        assert not at.exception
+        rows.append((page, f"{statistics.median(first) * 1000:,.0f} ms", f"{statistics.median(cached) * 1000:,.0f} ms"))
+    return rows
+
+
+def main() -> None:
+    lines = [f"Machine: {platform.machine()}, {platform.python_implementation()} {platform.python_version()}, "
+             f"NumPy {np.__version__}, {__import__('os').cpu_count()} cores.", "",
+             "| core computation | median time | peak memory (tracemalloc) |", "|---|---:|---:|"]
+    lines += [f"| {a} | {b} | {c} |" for a, b, c in core_rows()]
+    lines += ["", "| page (AppTest, rerun after an ε slider move) | new value | value seen before (cached) |", "|---|---:|---:|"]
+    lines += [f"| {a} | {b} | {c} |" for a, b, c in page_rows()]
+    text = "\n".join(lines) + "\n"
+    (ROOT / "bench" / "results.md").write_text(text)
+    print(text)
+
+
+if __name__ == "__main__":
+    main()

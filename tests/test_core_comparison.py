@@ -1,0 +1,69 @@
+"""The classroom experiment reduced for display: every readout checked against an independent computation."""
+
+import numpy as np
+import pytest
+
+import lsr_core as core
+
+
+@pytest.mark.parametrize("k,eps,prior,lr", [(10, 0.1, "uniform", 1.0), (3, 0.3, "others", 2.0), (50, 0.05, "uniform", 4.0)])
+def test_readouts_agree_with_direct_computation(k, eps, prior, lr):
+    start = core.initial_logits(k, "random", seed=1, scale=0.5)
+    c = core.compare_runs(k, eps, prior, lr, 20_000, start, num_records=400)
+    q = np.stack([core.one_hot(0, k), core.smooth_targets(0, k, eps, prior)])
+    run = core.descend(start, q, lr, 20_000, num_records=400)
+    np.testing.assert_array_equal(c.steps, run.steps)
+    np.testing.assert_allclose(c.true_logit, run.logits[..., 0], rtol=0, atol=0)
+    np.testing.assert_allclose(c.wrong_mean, run.logits[..., 1:].mean(-1), atol=1e-13)
+    np.testing.assert_allclose(c.p_true, core.softmax(run.logits)[..., 0], rtol=1e-12)
+    wrong_gradient = np.abs(core.softmax(run.logits)[..., 1:] - q[None, :, 1:]).max(-1)
+    np.testing.assert_allclose(c.wrong_gradient, np.maximum(wrong_gradient, 1e-17), rtol=1e-9, atol=1e-17)
+    np.testing.assert_allclose(c.loss_floor, core.entropy(q))
+    assert c.optimal_gap == core.optimal_logit_gap(k, eps, prior)
+    assert c.final_gap_error < 1e-9 and c.steps_to_tolerance is not None
+    assert abs(c.gap[c.steps == c.steps_to_tolerance, 1][0] - c.optimal_gap) <= 1e-6
+    before = c.steps < c.steps_to_tolerance
+    assert np.all(np.abs(c.gap[before, 1] - c.optimal_gap) > 1e-6)
+    assert c.mean_logit_drift < 1e-12
+    np.testing.assert_allclose(c.frame_probs[-1], core.softmax(run.logits[-1])[:, : c.shown_classes.size])
+
+
+def test_eps_zero_has_no_finite_optimum():
+    c = core.compare_runs(4, 0.0, "uniform", 1.0, 500, np.zeros(4))
+    assert c.optimal_gap == np.inf and c.final_gap_error == np.inf and c.steps_to_tolerance is None
+    np.testing.assert_array_equal(c.gap[:, 0], c.gap[:, 1])
+
+
+def test_saturation_readout_matches_the_theory_curve():
+    c = core.compare_runs(10, 0.1, "uniform", 1.0, 100, np.zeros(10))
+    gap, steps = c.saturation(np.float64)
+    assert core.one_hot_gap_curve(10, 1.0, steps) == pytest.approx(gap, abs=1e-9)
+    assert c.saturation(np.float32)[0] < gap
+
+
+def test_log_rate_time_is_finite_and_exact_after_step_zero():
+    c = core.compare_runs(10, 0.1, "uniform", 0.5, 1000, np.zeros(10))
+    assert np.all(np.isfinite(c.log_rate_time))
+    np.testing.assert_allclose(c.log_rate_time[1:], np.log(0.5 * 10 * c.steps[1:]))
+
+
+def test_initial_logits_and_bad_settings():
+    np.testing.assert_array_equal(core.initial_logits(3), np.zeros(3))
+    a, b = core.initial_logits(5, "random", 7, 2.0), core.initial_logits(5, "random", 7, 2.0)
+    np.testing.assert_array_equal(a, b)
+    for bad in (dict(kind="ones"), dict(kind="random", scale=0.0), dict(kind="random", seed=-1)):
+        with pytest.raises(ValueError):
+            core.initial_logits(4, **bad)
+    with pytest.raises(ValueError):
+        core.compare_runs(1, 0.1, "uniform", 1.0, 10, np.zeros(1))
+    with pytest.raises(ValueError):
+        core.compare_runs(3, 0.1, "uniform", -1.0, 10, np.zeros(3))
+
+
+def test_every_chart_array_is_finite_at_the_extremes():
+    for k, eps, prior, lr, steps in [(2, 1.0, "others", 10.0, 1000), (1000, 0.01, "others", 10.0, 2000),
+                                     (3, 0.0, "uniform", 0.01, 10), (2, 0.5, "uniform", 10.0, 500)]:
+        c = core.compare_runs(k, eps, prior, lr, steps, np.zeros(k))
+        for name in ("true_logit", "wrong_mean", "wrong_min", "wrong_max", "mean_logit", "gap", "p_true", "loss",
+                     "wrong_gradient", "theory_gap", "log_rate_time", "frame_logits", "frame_probs"):
+            assert np.all(np.isfinite(getattr(c, name))), (name, k, eps, prior)
