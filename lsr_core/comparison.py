@@ -6,7 +6,7 @@ and numbers the dynamics page shows, so that the page itself does no arithmetic.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -21,6 +21,8 @@ GRADIENT_FLOOR = 1e-17             # |gradient| is drawn on a log axis; exact ze
 CONVERGENCE_TOLERANCE = 1e-6
 MAX_SHOWN_CLASSES = 20
 MAX_FRAMES = 60
+PER_RECORD_FIELDS = ("steps", "true_logit", "wrong_mean", "wrong_min", "wrong_max", "mean_logit", "gap", "p_true",
+                     "loss", "wrong_gradient", "theory_gap", "log_rate_time")
 
 
 def initial_logits(num_classes: int, kind: str = "zeros", seed: int = 0, scale: float = 1.0) -> np.ndarray:
@@ -89,6 +91,21 @@ class Comparison:
     def mean_logit_drift(self) -> float:
         """The largest change of the mean logit over the run: 0 up to rounding."""
         return float(np.max(np.abs(self.mean_logit - self.mean_logit[0])))
+
+    def thinned(self, max_records: int) -> "Comparison":
+        """The same comparison with at most `max_records` records, evenly spaced over the recorded ones
+        (the first and last always kept), for charts. Readouts should use the full comparison.
+
+        >>> c = compare_runs(3, 0.1, "uniform", 1.0, 1000, np.zeros(3))
+        >>> c.thinned(11).steps
+        array([   0,  100,  200,  300,  400,  500,  600,  700,  800,  900, 1000])
+        """
+        count = self.steps.size
+        if count <= max_records:
+            return self
+        keep = np.unique(np.linspace(0, count - 1, check_count("max_records", max_records, 2)).round().astype(int))
+        per_record = {name: getattr(self, name)[keep] for name in PER_RECORD_FIELDS}
+        return replace(self, **per_record)
 
     def saturation(self, dtype) -> tuple[float, float]:
         """(gap at which p_true rounds to 1 in `dtype`, the one-hot step at which theory reaches it)."""

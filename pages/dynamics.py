@@ -1,7 +1,5 @@
 """Watch the logits: one-hot targets drive them apart without end, smoothed targets settle."""
 
-import time
-
 import numpy as np
 import streamlit as st
 
@@ -26,12 +24,12 @@ PARAMS = (
     Param("dyn_scale", "scale", 1.0, float_in(0.1, 5.0), "0.1 … 5"),
     Param("dyn_logx", "logx", False, one_of((False, True)), "True | False"),
 )
-LIVE_UPDATES = 16        # chart refreshes during a live run
-LIVE_FRAME_SECONDS = 0.07  # at least this long per refresh, so even a fast run is seen growing
+LIVE_UPDATES = 6           # chart refreshes during a live run
+LIVE_TICK_SECONDS = 0.12   # one refresh per tick, so even a fast run is seen growing
 
 
-def controls() -> dict:
-    """Draw the controls; return the scene settings."""
+def controls() -> tuple[dict, bool]:
+    """Draw the controls; return the scene settings and whether the step axis is logarithmic."""
     with st.container(border=True):
         c1, c2, c3 = st.columns([2, 3, 3])
         num_classes = c1.number_input(t("controls.K"), min_value=2, max_value=1000, step=1, key="dyn_K",
@@ -54,14 +52,15 @@ def controls() -> dict:
             scale = c8.slider(t("controls.scale"), min_value=0.1, max_value=5.0, step=0.1, key="dyn_scale",
                               help=t("controls.scale_help"), persist_state="session")
         c9, c10 = st.columns([3, 5], vertical_alignment="center")
-        run = c9.button(t("dynamics.run"), key="dyn_run", type="primary", icon=":material/play_arrow:",
-                        help=t("dynamics.run_help"), width="stretch")
+        run_button = c9.empty()
         log_steps = c10.toggle(t("dynamics.log_steps"), key="dyn_logx", help=t("dynamics.log_steps_help"),
                                persist_state="session")
     write_to_url(PARAMS)
-    scene = dict(num_classes=int(num_classes), eps=float(eps), prior=prior, lr=float(lr), steps=int(steps),
-                 init=init, seed=int(seed), scale=float(scale))
-    return scene | {"run": run, "log_steps": bool(log_steps)}
+    settings = dict(num_classes=int(num_classes), eps=float(eps), prior=prior, lr=float(lr), steps=int(steps),
+                    init=init, seed=int(seed), scale=float(scale))
+    run_button.button(t("dynamics.run"), key="dyn_run", type="primary", icon=":material/play_arrow:",
+                      help=t("dynamics.run_help"), width="stretch", on_click=start_live_run, args=(settings,))
+    return settings, bool(log_steps)
 
 
 def figure_texts() -> dict[str, dict[str, str]]:
@@ -84,21 +83,39 @@ def figure_texts() -> dict[str, dict[str, str]]:
 
 
 CHART_CONFIG = {"displaylogo": False}
+CHART_KINDS = ("gap", "logits", "prob", "grad")
 LIVE_BUILDERS = {"gap": figures.gap_figure, "logits": figures.logits_figure,
                  "prob": figures.probability_loss_figure, "grad": figures.wrong_gradient_figure}
+LIVE_KEY = "dyn_live"  # the run being drawn live: {"scene": settings tuple, "steps": generator of partial results}
 
 
-def draw_live(slots: dict, c, texts: dict, log_steps: bool) -> None:
-    """Draw a partial run (not cached: every live frame is new)."""
-    for kind, builder in LIVE_BUILDERS.items():
-        slots[kind].plotly_chart(builder(c, texts[kind], log_steps), config=CHART_CONFIG)
+def start_live_run(settings: dict) -> None:
+    """Run button callback: start a progressive computation; the results fragment then ticks through it."""
+    st.session_state[LIVE_KEY] = {"scene": tuple(settings.values()), "ticking": False,
+                                  "steps": compute.comparison_live(**settings, updates=LIVE_UPDATES)}
 
 
-def draw_cached(slots: dict, settings: dict, texts: dict, log_steps: bool) -> None:
-    key = tuple(settings.values())
-    for kind in LIVE_BUILDERS:
-        slots[kind].plotly_chart(compute.dynamics_figure(kind, key, compute.freeze(texts[kind]), log_steps),
-                                 config=CHART_CONFIG)
+def live_run_for(scene: tuple):
+    """The live run for this scene, if there is one; a live run for another scene is dropped."""
+    live = st.session_state.get(LIVE_KEY)
+    if live is not None and live["scene"] != scene:
+        del st.session_state[LIVE_KEY]
+        return None
+    return live
+def draw_charts(slots: dict, settings: dict, texts: dict, log_steps: bool, partial=None) -> None:
+    """Charts with stable keys, so every redraw updates the same Plotly chart in place (no flicker).
+    A partial (live) result is drawn uncached and thinned; a finished scene comes from the cache."""
+    scene = tuple(settings.values())
+    for kind in CHART_KINDS:
+        if partial is not None:
+            figure = LIVE_BUILDERS[kind](partial.thinned(compute.LIVE_RECORDS), texts[kind], log_steps)
+        else:
+            figure = compute.dynamics_figure(kind, scene, compute.freeze(texts[kind]), log_steps)
+        slots[kind].plotly_chart(figure, key=f"dyn_chart_{kind}", config=CHART_CONFIG)
+
+
+def chart_slot(parent, kind: str):
+    return parent.container(height=figures.HEIGHTS[kind] + 16, border=False).empty()
 
 
 def scene_messages(c) -> None:
@@ -110,7 +127,7 @@ def scene_messages(c) -> None:
     if np.any(c.loss_increases > 0):
         st.error(t("dynamics.lr_too_large", lr=c.lr, one_hot=int(c.loss_increases[0]),
                    smoothed=int(c.loss_increases[1])), icon=":material/warning:")
-    elif np.isfinite(c.optimal_gap) and c.steps_to_tolerance is None:
+    elif c.complete and np.isfinite(c.optimal_gap) and c.steps_to_tolerance is None:
         st.info(t("dynamics.not_converged", steps=count(c.total_steps)), icon=":material/hourglass_top:")
 
 
@@ -137,54 +154,74 @@ def readouts(c) -> None:
                  g32=number(saturation["float32"], 2), s32=number(steps32, 0)))
 
 
+def results(settings: dict, log_steps: bool) -> None:
+    """Everything computed from the scene. While a run is drawn live this runs as a fragment that
+    ticks every LIVE_TICK_SECONDS, each tick computing and drawing the next chunk in place."""
+    scene = tuple(settings.values())
+    texts = figure_texts()
+    live = live_run_for(scene)
+    partial = None
+    if live is not None:
+        # Only fragment ticks draw partial runs: a full rerun that changed a chart's figure would
+        # remount it (the page would jump). The full rerun after the click keeps the finished figures.
+        if live["ticking"]:
+            partial = next(live["steps"], None)
+        live["ticking"] = True
+    running = live is not None and (partial is None or not partial.complete)
+
+    messages = st.container()
+    progress = st.container(height=64, border=False).empty()  # bar, spinner or hint: same height
+    numbers = st.container()
+    # fixed-height slots: a chart that Streamlit remounts between two updates cannot collapse the page
+    left, right = st.columns(2, gap="medium")
+    slots = {"gap": chart_slot(left, "gap"), "logits": chart_slot(right, "logits")}
+    st.markdown(t("dynamics.explain_gap"))
+    slots["prob"] = chart_slot(st, "prob")
+    left2, right2 = st.columns([3, 2], gap="medium")
+    slots["grad"] = chart_slot(left2, "grad")
+    with right2:
+        st.markdown(t("dynamics.explain_gradient"))
+        st.markdown(t("dynamics.explain_mean"))
+
+    if running and partial is not None:
+        draw_charts(slots, settings, texts, log_steps, partial)
+        result = partial
+    else:
+        with progress, st.spinner(t("dynamics.computing")):
+            result = compute.comparison(**settings)
+        draw_charts(slots, settings, texts, log_steps)
+    if running:
+        done = 0 if partial is None else int(partial.steps[-1])
+        progress.progress(done / result.total_steps,
+                          text=t("dynamics.running_step", step=count(done), total=count(result.total_steps)))
+    else:
+        progress.caption(t("dynamics.run_hint"))  # same place and about the same height as the progress bar
+    # the replay always shows the finished scene (cached), so the page keeps its layout during a live run
+    st.subheader(t("dynamics.replay_heading"))
+    st.caption(t("dynamics.replay_caption", shown=result.shown_classes.size, K=result.num_classes))
+    st.plotly_chart(compute.dynamics_figure("replay", scene, compute.freeze(texts["replay"]), False),
+                    key="dyn_replay", config=CHART_CONFIG)
+    with messages:
+        scene_messages(result)
+    with numbers:
+        readouts(result)
+    if live is not None and not running:
+        # finished (the cached final figures are drawn): a full rerun stops the ticking
+        del st.session_state[LIVE_KEY]
+        st.rerun()
+
+
 def main() -> None:
     require_shell()
     rejected = seed_from_url(PARAMS)
     st.title(t("dynamics.title"))
     st.markdown(t("dynamics.lead"))
     show_url_notices(rejected)
-    settings = controls()
-    log_steps = settings.pop("log_steps")
-    run_live = settings.pop("run")
-    texts = figure_texts()
-
-    messages = st.container()
-    progress = st.empty()
-    numbers = st.container()
-    left, right = st.columns(2, gap="medium")
-    slots = {"gap": left.empty(), "logits": right.empty()}
-    st.markdown(t("dynamics.explain_gap"))
-    slots["prob"] = st.empty()
-    left2, right2 = st.columns([3, 2], gap="medium")
-    slots["grad"] = left2.empty()
-    with right2:
-        st.markdown(t("dynamics.explain_gradient"))
-        st.markdown(t("dynamics.explain_mean"))
-
-    if run_live:
-        bar = progress.progress(0.0, text=t("dynamics.running"))
-        result = None
-        for result in compute.comparison_live(**settings, updates=LIVE_UPDATES):
-            started = time.perf_counter()
-            draw_live(slots, result, texts, log_steps)
-            bar.progress(float(result.steps[-1]) / result.total_steps, text=t("dynamics.running_step", step=count(int(result.steps[-1])),
-                                                       total=count(result.total_steps)))
-            time.sleep(max(0.0, LIVE_FRAME_SECONDS - (time.perf_counter() - started)))
-        progress.empty()
-    else:
-        with st.spinner(t("dynamics.computing")):
-            result = compute.comparison(**settings)
-        draw_cached(slots, settings, texts, log_steps)
-
-    with messages:
-        scene_messages(result)
-    with numbers:
-        readouts(result)
-
-    st.subheader(t("dynamics.replay_heading"))
-    st.caption(t("dynamics.replay_caption", shown=result.shown_classes.size, K=result.num_classes))
-    replay = compute.dynamics_figure("replay", tuple(settings.values()), compute.freeze(texts["replay"]), False)
-    st.plotly_chart(replay, key="dyn_replay", config=CHART_CONFIG)
+    settings, log_steps = controls()
+    # a fragment that reruns on a timer only while a live run is under way; each tick ends normally,
+    # so Streamlit replaces the keyed charts in place (chained st.rerun calls would leave stale copies)
+    ticking = live_run_for(tuple(settings.values())) is not None
+    st.fragment(results, run_every=LIVE_TICK_SECONDS if ticking else None)(settings, log_steps)
 
 
 main()

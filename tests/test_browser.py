@@ -62,12 +62,24 @@ def test_dynamics_run_replay_and_moving_optimum(server, page, lang):
     page.wait_for_function("() => document.querySelectorAll('.js-plotly-plot').length === 5")
     assert_clean(page)
 
-    # Run: the progress indicator appears, the charts are redrawn live, and the page ends idle and clean
+    # Run: the progress bar appears, the gap chart is redrawn with growing runs, the layout below
+    # does not move, and the page ends clean with the finished charts
+    page.evaluate("""() => { window.__live = []; const t0 = performance.now();
+      const tick = () => { const plots = document.querySelectorAll('.js-plotly-plot');
+        const gap = plots[0], replay = plots[plots.length - 1];
+        const x = gap && gap._fullData && gap._fullData[0] ? gap._fullData[0].x : null;
+        window.__live.push({last: x ? x[x.length - 1] : null, top: Math.round(replay.getBoundingClientRect().top + window.scrollY),
+                            progress: document.querySelectorAll('[data-testid="stProgress"]').length});
+        if (performance.now() - t0 < 6000) requestAnimationFrame(tick); };
+      requestAnimationFrame(tick); }""")
     page.locator('[data-testid="stButton"] button').first.click()
-    page.wait_for_selector('[data-testid="stProgress"]', timeout=10_000)
+    page.wait_for_timeout(6200)
+    samples = page.evaluate("() => window.__live")
+    live_steps = sorted({s["last"] for s in samples if s["progress"] and s["last"] is not None})
+    assert len(live_steps) >= 4, live_steps           # several distinct partial runs were drawn
+    assert max(s["top"] for s in samples) - min(s["top"] for s in samples) <= 2  # no layout jump
+    assert samples[-1]["progress"] == 0 and samples[-1]["last"] == 2000
     wait_idle(page)
-    page.wait_for_function("() => document.querySelectorAll('.js-plotly-plot').length === 5")
-    assert page.locator('[data-testid="stProgress"]').count() == 0
     assert_clean(page)
 
     # the replay scrubber: go to the first frame, then press Play and watch the step label advance

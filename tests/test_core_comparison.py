@@ -67,3 +67,15 @@ def test_every_chart_array_is_finite_at_the_extremes():
         for name in ("true_logit", "wrong_mean", "wrong_min", "wrong_max", "mean_logit", "gap", "p_true", "loss",
                      "wrong_gradient", "theory_gap", "log_rate_time", "frame_logits", "frame_probs"):
             assert np.all(np.isfinite(getattr(c, name))), (name, k, eps, prior)
+
+
+def test_thinned_keeps_both_ends_and_exact_records():
+    c = core.compare_runs(5, 0.1, "others", 1.0, 50_000, np.zeros(5))
+    thin = c.thinned(300)
+    assert thin.steps.size == 300 and thin.steps[0] == 0 and thin.steps[-1] == 50_000
+    index = np.searchsorted(c.steps, thin.steps)
+    np.testing.assert_array_equal(thin.gap, c.gap[index])
+    np.testing.assert_array_equal(thin.theory_gap, c.theory_gap[index])
+    np.testing.assert_array_equal(thin.frame_logits, c.frame_logits)  # replay frames untouched
+    assert c.thinned(5000) is c
+    assert thin.optimal_gap == c.optimal_gap and thin.complete

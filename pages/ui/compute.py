@@ -11,6 +11,9 @@ import streamlit as st
 
 import lsr_core as core
 
+CHART_RECORDS = 600  # points per curve: more than a chart's pixel width can show, small to send
+LIVE_RECORDS = 300   # while a run is drawn live, every update is re-sent: keep it lighter still
+
 
 @st.cache_data(max_entries=256, show_spinner=False)
 def target_vectors(num_classes: int, eps: float, prior: str) -> tuple[np.ndarray, np.ndarray]:
@@ -65,6 +68,7 @@ def dynamics_figure(kind: str, settings: tuple, texts: tuple, log_steps: bool):
 
     c = comparison(*settings)
     labels = dict(texts)
+    c = c if kind == "replay" else c.thinned(CHART_RECORDS)
     if kind == "replay":
         return figures.replay_figure(c, labels)
     builder = {"gap": figures.gap_figure, "logits": figures.logits_figure,

@@ -12,6 +12,7 @@ import plotly.graph_objects as go
 from . import palette
 
 FONT = dict(size=15)
+HEIGHTS = {"targets": 360, "gap": 420, "logits": 420, "prob": 400, "grad": 380, "replay": 520}  # pixels
 MARGIN = dict(l=60, r=20, t=50, b=40)
 
 
@@ -52,7 +53,7 @@ def targets_figure(one_hot: np.ndarray, smoothed: np.ndarray, text: dict[str, st
     fig.update_yaxes(range=[0, 1.12])
     fig.update_xaxes(tickmode="array", tickvals=classes,
                      ticktext=[f"{c}★" if c == 0 else str(c) for c in classes])
-    return _layout(fig, text["title"], text["x"], text["y"], height=360)
+    return _layout(fig, text["title"], text["x"], text["y"], height=HEIGHTS["targets"])
 
 
 # ---------------------------------------------------------------- dynamics page
@@ -96,7 +97,7 @@ def logits_figure(c, text: dict[str, str], log_steps: bool = False) -> go.Figure
     fig.add_trace(go.Scatter(x=x, y=c.mean_logit[keep, 0], mode="lines", name=text["mean_logit"],
                              line=dict(color=palette.REFERENCE, dash=palette.THEORY_DASH, width=2)))
     _step_axis(fig, log_steps)
-    return _layout(fig, text["title"], text["x"], text["y"], height=420)
+    return _layout(fig, text["title"], text["x"], text["y"], height=HEIGHTS["logits"])
 
 
 def gap_figure(c, text: dict[str, str], log_steps: bool = False) -> go.Figure:
@@ -115,7 +116,7 @@ def gap_figure(c, text: dict[str, str], log_steps: bool = False) -> go.Figure:
         fig.add_trace(go.Scatter(x=[x[0], c.total_steps], y=[c.optimal_gap, c.optimal_gap], mode="lines",
                                  name=text["optimum"], line=dict(color=palette.SMOOTHED, dash=palette.OPTIMUM_DASH, width=2)))
     _step_axis(fig, log_steps)
-    return _layout(fig, text["title"], text["x"], text["y"], height=420)
+    return _layout(fig, text["title"], text["x"], text["y"], height=HEIGHTS["gap"])
 
 
 def probability_loss_figure(c, text: dict[str, str], log_steps: bool = False) -> go.Figure:
@@ -143,7 +144,7 @@ def probability_loss_figure(c, text: dict[str, str], log_steps: bool = False) ->
     fig.update_xaxes(title_text=text["x"])
     fig.update_yaxes(title_text=text["y_prob"], row=1, col=1)
     fig.update_yaxes(title_text=text["y_loss"], row=1, col=2)
-    return _layout(fig, text["title"], text["x"], text["y_prob"], height=400).update_yaxes(
+    return _layout(fig, text["title"], text["x"], text["y_prob"], height=HEIGHTS["prob"]).update_yaxes(
         title_text=text["y_loss"], row=1, col=2)
 
 
@@ -157,7 +158,7 @@ def wrong_gradient_figure(c, text: dict[str, str], log_steps: bool = False) -> g
                                  line=dict(color=colour, dash=dash, width=3)))
     _step_axis(fig, log_steps)
     fig.update_yaxes(type="log", exponentformat="power")
-    return _layout(fig, text["title"], text["x"], text["y"], height=380)
+    return _layout(fig, text["title"], text["x"], text["y"], height=HEIGHTS["grad"])
 
 
 def replay_figure(c, text: dict[str, str]) -> go.Figure:
@@ -204,7 +205,7 @@ def replay_figure(c, text: dict[str, str]) -> go.Figure:
                                   args=[[str(i)], dict(frame=dict(duration=0, redraw=True), mode="immediate", transition=dict(duration=0))])
                              for i, s in enumerate(c.frame_steps)])],
     )
-    fig = _layout(fig, text["title"], text["x"], text["y_logit"], height=520)
+    fig = _layout(fig, text["title"], text["x"], text["y_logit"], height=HEIGHTS["replay"])
     fig.update_layout(hovermode="closest", margin=dict(l=60, r=20, t=60, b=150))
     # 60 frames x 4 bar traces: built as plain dicts from checked arrays and attached without
     # Plotly's per-property validation, which would otherwise cost ~200 ms a figure
