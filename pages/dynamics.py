@@ -1,5 +1,7 @@
 """Watch the logits: one-hot targets drive them apart without end, smoothed targets settle."""
 
+import time
+
 import numpy as np
 import streamlit as st
 
@@ -24,12 +26,13 @@ PARAMS = (
     Param("dyn_scale", "scale", 1.0, float_in(0.1, 5.0), "0.1 … 5"),
     Param("dyn_logx", "logx", False, one_of((False, True)), "True | False"),
 )
-LIVE_UPDATES = 6           # chart refreshes during a live run
-LIVE_TICK_SECONDS = 0.12   # one refresh per tick, so even a fast run is seen growing
+LIVE_UPDATES = 6            # chart refreshes during a live run
+LIVE_FRAME_SECONDS = 0.25   # at least this long per refresh, so even a fast run is seen growing
 
 
-def controls() -> tuple[dict, bool]:
-    """Draw the controls; return the scene settings and whether the step axis is logarithmic."""
+def controls() -> tuple[dict, bool, bool]:
+    """Draw the controls; return the scene settings, whether the step axis is logarithmic, and whether
+    Run was pressed."""
     with st.container(border=True):
         c1, c2, c3 = st.columns([2, 3, 3])
         num_classes = c1.number_input(t("controls.K"), min_value=2, max_value=1000, step=1, key="dyn_K",
@@ -58,9 +61,9 @@ def controls() -> tuple[dict, bool]:
     write_to_url(PARAMS)
     settings = dict(num_classes=int(num_classes), eps=float(eps), prior=prior, lr=float(lr), steps=int(steps),
                     init=init, seed=int(seed), scale=float(scale))
-    run_button.button(t("dynamics.run"), key="dyn_run", type="primary", icon=":material/play_arrow:",
-                      help=t("dynamics.run_help"), width="stretch", on_click=start_live_run, args=(settings,))
-    return settings, bool(log_steps)
+    live = run_button.button(t("dynamics.run"), key="dyn_run", type="primary", icon=":material/play_arrow:",
+                             help=t("dynamics.run_help"), width="stretch")
+    return settings, bool(log_steps), live
 
 
 def figure_texts() -> dict[str, dict[str, str]]:
@@ -86,32 +89,16 @@ CHART_CONFIG = {"displaylogo": False}
 CHART_KINDS = ("gap", "logits", "prob", "grad")
 LIVE_BUILDERS = {"gap": figures.gap_figure, "logits": figures.logits_figure,
                  "prob": figures.probability_loss_figure, "grad": figures.wrong_gradient_figure}
-LIVE_KEY = "dyn_live"  # the run being drawn live: {"scene": settings tuple, "steps": generator of partial results}
-
-
-def start_live_run(settings: dict) -> None:
-    """Run button callback: start a progressive computation; the results fragment then ticks through it."""
-    st.session_state[LIVE_KEY] = {"scene": tuple(settings.values()), "ticking": False,
-                                  "steps": compute.comparison_live(**settings, updates=LIVE_UPDATES)}
-
-
-def live_run_for(scene: tuple):
-    """The live run for this scene, if there is one; a live run for another scene is dropped."""
-    live = st.session_state.get(LIVE_KEY)
-    if live is not None and live["scene"] != scene:
-        del st.session_state[LIVE_KEY]
-        return None
-    return live
 def draw_charts(slots: dict, settings: dict, texts: dict, log_steps: bool, partial=None) -> None:
-    """Charts with stable keys, so every redraw updates the same Plotly chart in place (no flicker).
-    A partial (live) result is drawn uncached and thinned; a finished scene comes from the cache."""
+    """A partial (live) result is drawn uncached, thinned and unkeyed (it is redrawn within one run);
+    a finished scene comes from the cache, with stable keys so the next run updates it in place."""
     scene = tuple(settings.values())
     for kind in CHART_KINDS:
         if partial is not None:
             figure = LIVE_BUILDERS[kind](partial.thinned(compute.LIVE_RECORDS), texts[kind], log_steps)
         else:
             figure = compute.dynamics_figure(kind, scene, compute.freeze(texts[kind]), log_steps)
-        slots[kind].plotly_chart(figure, key=f"dyn_chart_{kind}", config=CHART_CONFIG)
+        slots[kind].plotly_chart(figure, key=None if partial is not None else f"dyn_chart_{kind}", config=CHART_CONFIG)
 
 
 def chart_slot(parent, kind: str):
@@ -154,25 +141,20 @@ def readouts(c) -> None:
                  g32=number(saturation["float32"], 2), s32=number(steps32, 0)))
 
 
-def results(settings: dict, log_steps: bool) -> None:
-    """Everything computed from the scene. While a run is drawn live this runs as a fragment that
-    ticks every LIVE_TICK_SECONDS, each tick computing and drawing the next chunk in place."""
+def results(settings: dict, log_steps: bool, live: bool) -> None:
+    """Everything computed from the scene. With `live`, the two runs are computed again chunk by chunk
+    and drawn as they grow, within this one script run, before the finished (cached) charts return.
+    The readouts above the charts always describe the finished scene (they come from the cache)."""
     scene = tuple(settings.values())
     texts = figure_texts()
-    live = live_run_for(scene)
-    partial = None
-    if live is not None:
-        # Only fragment ticks draw partial runs: a full rerun that changed a chart's figure would
-        # remount it (the page would jump). The full rerun after the click keeps the finished figures.
-        if live["ticking"]:
-            partial = next(live["steps"], None)
-        live["ticking"] = True
-    running = live is not None and (partial is None or not partial.complete)
-
-    messages = st.container()
     progress = st.container(height=64, border=False).empty()  # bar, spinner or hint: same height
-    numbers = st.container()
-    # fixed-height slots: a chart that Streamlit remounts between two updates cannot collapse the page
+    with progress, st.spinner(t("dynamics.computing")):
+        result = compute.comparison(**settings)
+    progress.caption(t("dynamics.run_hint"))
+    scene_messages(result)
+    readouts(result)
+    # fixed-height slots: while a chart is being replaced, Streamlit briefly shows the old and the new
+    # one together, which would otherwise push the page down and back up
     left, right = st.columns(2, gap="medium")
     slots = {"gap": chart_slot(left, "gap"), "logits": chart_slot(right, "logits")}
     st.markdown(t("dynamics.explain_gap"))
@@ -182,33 +164,24 @@ def results(settings: dict, log_steps: bool) -> None:
     with right2:
         st.markdown(t("dynamics.explain_gradient"))
         st.markdown(t("dynamics.explain_mean"))
-
-    if running and partial is not None:
-        draw_charts(slots, settings, texts, log_steps, partial)
-        result = partial
-    else:
-        with progress, st.spinner(t("dynamics.computing")):
-            result = compute.comparison(**settings)
-        draw_charts(slots, settings, texts, log_steps)
-    if running:
-        done = 0 if partial is None else int(partial.steps[-1])
-        progress.progress(done / result.total_steps,
-                          text=t("dynamics.running_step", step=count(done), total=count(result.total_steps)))
-    else:
-        progress.caption(t("dynamics.run_hint"))  # same place and about the same height as the progress bar
-    # the replay always shows the finished scene (cached), so the page keeps its layout during a live run
     st.subheader(t("dynamics.replay_heading"))
     st.caption(t("dynamics.replay_caption", shown=result.shown_classes.size, K=result.num_classes))
-    st.plotly_chart(compute.dynamics_figure("replay", scene, compute.freeze(texts["replay"]), False),
-                    key="dyn_replay", config=CHART_CONFIG)
-    with messages:
-        scene_messages(result)
-    with numbers:
-        readouts(result)
-    if live is not None and not running:
-        # finished (the cached final figures are drawn): a full rerun stops the ticking
-        del st.session_state[LIVE_KEY]
-        st.rerun()
+    replay = st.empty()
+
+    if live:
+        for partial in compute.comparison_live(**settings, updates=LIVE_UPDATES):
+            if partial.complete:
+                break
+            started = time.perf_counter()
+            done = int(partial.steps[-1])
+            progress.progress(done / partial.total_steps,
+                              text=t("dynamics.running_step", step=count(done), total=count(partial.total_steps)))
+            draw_charts(slots, settings, texts, log_steps, partial)
+            time.sleep(max(0.0, LIVE_FRAME_SECONDS - (time.perf_counter() - started)))
+        progress.caption(t("dynamics.run_hint"))
+    draw_charts(slots, settings, texts, log_steps)
+    replay.plotly_chart(compute.dynamics_figure("replay", scene, compute.freeze(texts["replay"]), False),
+                        key="dyn_replay", config=CHART_CONFIG)
 
 
 def main() -> None:
@@ -217,11 +190,8 @@ def main() -> None:
     st.title(t("dynamics.title"))
     st.markdown(t("dynamics.lead"))
     show_url_notices(rejected)
-    settings, log_steps = controls()
-    # a fragment that reruns on a timer only while a live run is under way; each tick ends normally,
-    # so Streamlit replaces the keyed charts in place (chained st.rerun calls would leave stale copies)
-    ticking = live_run_for(tuple(settings.values())) is not None
-    st.fragment(results, run_every=LIVE_TICK_SECONDS if ticking else None)(settings, log_steps)
+    settings, log_steps, live = controls()
+    results(settings, log_steps, live)
 
 
 main()
