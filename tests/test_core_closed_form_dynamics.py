@@ -151,3 +151,25 @@ def test_saturation_gap():
     assert L.saturation_gap(1000) > L.saturation_gap(10) > L.saturation_gap(2)
     with pytest.raises(ValueError):
         L.saturation_gap(3, np.int32)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(2, 12), st.integers(0, 2**32 - 1))
+def test_softmax_hessian_is_at_most_one_half_so_rates_below_four_never_raise_the_loss(k, seed):
+    """The page tells users that eta <= 4 is always safe: the Hessian of the cross-entropy in the
+    logits is diag(p) - p p^T, whose eigenvalues lie in [0, 1/2], and gradient descent with a rate
+    below 2 / (1/2) = 4 cannot raise the loss."""
+    rng = np.random.default_rng(seed)
+    z = 3 * rng.standard_normal(k)
+    p = L.softmax(z)
+    hessian = np.diag(p) - np.outer(p, p)
+    # the Hessian by central differences of the gradient, as an independent check of the formula
+    h = 1e-6
+    q = L.smooth_targets(0, k, rng.uniform(0, 1))
+    numeric = np.stack([(L.cross_entropy_grad(z + h * e, q) - L.cross_entropy_grad(z - h * e, q)) / (2 * h)
+                        for e in np.eye(k)])
+    np.testing.assert_allclose(numeric, hessian, atol=1e-7)
+    eigenvalues = np.linalg.eigvalsh(hessian)
+    assert eigenvalues.min() >= -1e-12 and eigenvalues.max() <= 0.5 + 1e-12
+    run = L.descend(z, q, lr=3.9, steps=300, num_records=301)
+    assert run.loss_increases == 0

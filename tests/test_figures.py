@@ -44,6 +44,8 @@ def test_gap_figure(comparison, log_steps):
     optimum = by_name(fig, "optimum")
     assert list(optimum.y) == [c.optimal_gap, c.optimal_gap] and optimum.line.dash == palette.OPTIMUM_DASH
     assert fig.layout.xaxis.type == ("log" if log_steps else "linear")
+    expected = [0.0, np.log10(c.total_steps)] if log_steps else [0, c.total_steps]
+    np.testing.assert_allclose(fig.layout.xaxis.range, expected)
     assert by_name(fig, "one_hot").line.dash != by_name(fig, "smoothed").line.dash
 
 

@@ -64,8 +64,12 @@ RUN_STYLE = {  # run index in Comparison arrays -> (colour, dash, legend text ke
 }
 
 
-def _step_axis(fig: go.Figure, log_steps: bool, **where) -> None:
-    fig.update_xaxes(type="log" if log_steps else "linear", **where)
+def _step_axis(fig: go.Figure, log_steps: bool, total_steps: int) -> None:
+    """The step axis always spans the whole run, so a live run grows into a fixed frame."""
+    if log_steps:
+        fig.update_xaxes(type="log", range=[0.0, float(np.log10(max(total_steps, 10)))])
+    else:
+        fig.update_xaxes(type="linear", range=[0, total_steps])
 
 
 def _positive_steps(steps: np.ndarray, log_steps: bool) -> slice:
@@ -96,7 +100,7 @@ def logits_figure(c, text: dict[str, str], log_steps: bool = False) -> go.Figure
                                  line=dict(color=palette.WRONG_CLASS, dash=dash, width=3)))
     fig.add_trace(go.Scatter(x=x, y=c.mean_logit[keep, 0], mode="lines", name=text["mean_logit"],
                              line=dict(color=palette.REFERENCE, dash=palette.THEORY_DASH, width=2)))
-    _step_axis(fig, log_steps)
+    _step_axis(fig, log_steps, c.total_steps)
     return _layout(fig, text["title"], text["x"], text["y"], height=HEIGHTS["logits"])
 
 
@@ -115,7 +119,7 @@ def gap_figure(c, text: dict[str, str], log_steps: bool = False) -> go.Figure:
     if np.isfinite(c.optimal_gap):
         fig.add_trace(go.Scatter(x=[x[0], c.total_steps], y=[c.optimal_gap, c.optimal_gap], mode="lines",
                                  name=text["optimum"], line=dict(color=palette.SMOOTHED, dash=palette.OPTIMUM_DASH, width=2)))
-    _step_axis(fig, log_steps)
+    _step_axis(fig, log_steps, c.total_steps)
     return _layout(fig, text["title"], text["x"], text["y"], height=HEIGHTS["gap"])
 
 
@@ -140,7 +144,7 @@ def probability_loss_figure(c, text: dict[str, str], log_steps: bool = False) ->
                                  line=dict(color=colour, dash=dash, width=3)), row=1, col=2)
         fig.add_trace(go.Scatter(x=end, y=[c.loss_floor[run]] * 2, mode="lines", name=f"{name} · {text['floor']}",
                                  legendgroup=name_key, line=dict(color=colour, dash=palette.OPTIMUM_DASH, width=1.5)), row=1, col=2)
-    _step_axis(fig, log_steps)
+    _step_axis(fig, log_steps, c.total_steps)
     fig.update_xaxes(title_text=text["x"])
     fig.update_yaxes(title_text=text["y_prob"], row=1, col=1)
     fig.update_yaxes(title_text=text["y_loss"], row=1, col=2)
@@ -156,7 +160,7 @@ def wrong_gradient_figure(c, text: dict[str, str], log_steps: bool = False) -> g
         colour, dash, name_key = RUN_STYLE[run]
         fig.add_trace(go.Scatter(x=c.steps[keep], y=c.wrong_gradient[keep, run], mode="lines", name=text[name_key],
                                  line=dict(color=colour, dash=dash, width=3)))
-    _step_axis(fig, log_steps)
+    _step_axis(fig, log_steps, c.total_steps)
     fig.update_yaxes(type="log", exponentformat="power")
     return _layout(fig, text["title"], text["x"], text["y"], height=HEIGHTS["grad"])
 
