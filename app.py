@@ -14,6 +14,7 @@ def pages() -> list:
     return [
         st.Page("pages/home.py", title=t("nav.home"), icon=":material/home:", url_path="home", default=True),
         st.Page("pages/dynamics.py", title=t("nav.dynamics"), icon=":material/show_chart:", url_path="dynamics"),
+        st.Page("pages/derivation.py", title=t("nav.derivation"), icon=":material/function:", url_path="derivation"),
     ]
 
 

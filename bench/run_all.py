@@ -51,6 +51,12 @@ def core_rows() -> list[tuple[str, str, str]]:
     sweep_targets = (1 - eps[:, None]) * core.one_hot(0, 10) + eps[:, None] / 10
     cases.append(("ε sweep: 200 values × K=10, 2,000 steps, one descend call",
                   lambda: core.descend(np.zeros(10), sweep_targets, 1.0, 2000), 3))
+    for k in (2, 5, 8):
+        cases.append((f"SymPy gradient derivation, K={k} (first time; the page caches it)",
+                      lambda k=k: core.gradient_derivation(k), 1))
+    cases.append(("SymPy optimum derivations, both conventions, and the regulariser identity",
+                  lambda: (core.optimum_derivation("uniform"), core.optimum_derivation("others"),
+                           core.regulariser_identity()), 1))
     for name, function, repeat in cases:
         seconds = median_seconds(function, repeat)
         megabytes = peak_megabytes(function)
@@ -70,7 +76,8 @@ def page_rows(repeat: int = 7) -> list[tuple[str, str]]:
 
     pages_manager.PagesManager.__init__ = init
     rows = []
-    for page, slider, values in (("home", "home_eps", (0.2, 0.3)), ("dynamics", "dyn_eps", (0.2, 0.3))):
+    for page, slider, values in (("home", "home_eps", (0.2, 0.3)), ("dynamics", "dyn_eps", (0.2, 0.3)),
+                                 ("derivation", "deriv_eps", (0.2, 0.3))):
         at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
         at.switch_page(f"pages/{page}.py")
         at.run()

@@ -19,12 +19,20 @@ from .losses import (
     entropy,
     log_softmax,
     loss_decomposition,
+    numerical_gradient,
     softmax,
 )
+from .symbolic import DerivationStep, OptimumDerivation, gradient_derivation, optimum_derivation, regulariser_identity
 from .targets import equivalent_eps, one_hot, prior_distribution, smooth_targets
 
 __all__ = [
     "Comparison",
+    "DerivationStep",
+    "OptimumDerivation",
+    "gradient_derivation",
+    "numerical_gradient",
+    "optimum_derivation",
+    "regulariser_identity",
     "compare_runs",
     "compare_runs_progressive",
     "initial_logits",

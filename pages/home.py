@@ -67,6 +67,7 @@ def main() -> None:
     st.divider()
     st.subheader(t("home.next_title"))
     st.page_link("pages/dynamics.py", label=t("nav.dynamics"), icon=":material/show_chart:")
+    st.page_link("pages/derivation.py", label=t("nav.derivation"), icon=":material/function:")
 
 
 main()

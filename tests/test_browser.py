@@ -5,6 +5,7 @@ import math
 
 import pytest
 
+from pages.ui.i18n import lookup
 from tests.conftest import ARTIFACTS
 
 pytestmark = pytest.mark.browser
@@ -143,5 +144,33 @@ def test_deep_link_on_a_fresh_server_opens_inside_the_shell(fresh_server, page):
     assert page.locator("h1").first.inner_text().strip() == "观察 logits 的演化"
     assert page.get_by_role("radio", name="中文").count() == 1  # the shell's language switch is there
     nav_links = page.locator('[data-testid="stSidebarNav"] a').all_inner_texts()
-    assert [text.split("\n")[-1].strip() for text in nav_links] == ["首页", "观察 logits 的演化"], nav_links
+    expected = [lookup("zh", f"nav.{name}") for name in ("home", "dynamics", "derivation")]
+    assert [text.split("\n")[-1].strip() for text in nav_links] == expected, nav_links
     assert_clean(page)
+
+
+RAW_LATEX_OUTSIDE_KATEX = """() => {
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  const raw = [];
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    if (node.parentElement.closest('.katex, script, style')) continue;
+    if (/\\\\(frac|partial|varepsilon|sum|color|log)/.test(node.textContent)) raw.push(node.textContent.slice(0, 80));
+  }
+  return raw; }"""
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_derivation_formulas_render(server, page, lang):
+    page.goto(f"{server}/derivation?lang={lang}&all=True&K=4")
+    wait_idle(page)
+    page.wait_for_selector(".katex", timeout=30_000)
+    page.wait_for_timeout(500)
+    assert page.locator(".katex").count() >= 20
+    assert page.locator(".katex-error").count() == 0
+    assert page.evaluate(RAW_LATEX_OUTSIDE_KATEX) == []
+    # the colour code reaches the formulas: the true class's blue and the wrong classes' vermillion
+    colours = page.evaluate("() => Array.from(document.querySelectorAll('.katex [style*=color]')).map(e => e.style.color)")
+    assert "rgb(0, 114, 178)" in colours and "rgb(213, 94, 0)" in colours
+    assert page.locator('[data-testid="stAlertContentSuccess"]').count() == 7
+    assert_clean(page)
+    page.screenshot(path=str(ARTIFACTS / f"derivation_{lang}.png"), full_page=True)

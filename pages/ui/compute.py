@@ -74,3 +74,43 @@ def dynamics_figure(kind: str, settings: tuple, texts: tuple, log_steps: bool):
     builder = {"gap": figures.gap_figure, "logits": figures.logits_figure,
                "prob": figures.probability_loss_figure, "grad": figures.wrong_gradient_figure}[kind]
     return builder(c, labels, log_steps)
+
+
+# ---------------------------------------------------------------- derivation page
+# SymPy results are shared by every session as they are (cache_resource: nothing to copy or pickle)
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def gradient_derivation(num_classes: int):
+    return core.gradient_derivation(num_classes)
+
+
+@st.cache_resource(max_entries=2, show_spinner=False)
+def optimum_derivation(prior: str):
+    return core.optimum_derivation(prior)
+
+
+@st.cache_resource(max_entries=1, show_spinner=False)
+def regulariser_identity():
+    return core.regulariser_identity()
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def gradient_check(num_classes: int, seed: int, eps: float, prior: str) -> dict[str, np.ndarray]:
+    """Random logits (seeded), their softmax, smoothed targets for class 0, the finite-difference
+    gradient next to p - q, and the difference between them."""
+    z = core.initial_logits(num_classes, "random", seed, 2.0)
+    q = core.smooth_targets(0, num_classes, eps, prior)
+    numeric = core.numerical_gradient(z, q)
+    analytic = core.cross_entropy_grad(z, q)
+    return {"z": z, "p": core.softmax(z), "q": q, "numeric": numeric, "analytic": analytic,
+            "difference": numeric - analytic}
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def optimum_check(prior: str, cases: tuple[tuple[int, float], ...]) -> dict[str, np.ndarray]:
+    """The SymPy optimum formula evaluated at (K, eps) cases next to `optimal_logit_gap`."""
+    derivation = core.optimum_derivation(prior)
+    symbolic = np.array([derivation.gap_value(k, eps) for k, eps in cases])
+    numeric = np.array([core.optimal_logit_gap(k, eps, prior) for k, eps in cases])
+    return {"K": np.array([k for k, _ in cases]), "eps": np.array([eps for _, eps in cases]),
+            "sympy": symbolic, "numpy": numeric, "difference": symbolic - numeric}
