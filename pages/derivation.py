@@ -2,13 +2,12 @@
 
 import streamlit as st
 
-from pages.ui import compute
+from pages.ui import compute, widgets
 from pages.ui.formatting import number
-from pages.ui.i18n import option_labels, t
-from pages.ui.params import Param, float_in, int_in, one_of, seed_from_url, show_url_notices, write_to_url
-from pages.ui.shell import require_shell
+from pages.ui.i18n import t
+from pages.ui.params import Param, int_in, one_of, write_to_url
+from pages.ui.shell import begin_page
 
-PRIORS = ("uniform", "others")
 STEP_COUNT = 7
 OPTIMUM_CASES = ((2, 0.1), (3, 0.5), (10, 0.1), (100, 0.01), (1000, 0.3))
 PARAMS = (
@@ -16,9 +15,7 @@ PARAMS = (
     Param("deriv_step", "step", 1, int_in(1, STEP_COUNT), f"1 … {STEP_COUNT}"),
     Param("deriv_all", "all", False, one_of((False, True)), "True | False"),
     Param("deriv_seed", "seed", 0, int_in(0, 9999), "0 … 9999"),
-    Param("deriv_eps", "eps", 0.1, float_in(0.0, 1.0), "0 … 1"),
-    Param("deriv_conv", "conv", "uniform", one_of(PRIORS), "uniform | others"),
-)
+) + widgets.scene_params("deriv", max_classes=8, default_classes=3)[1:]  # eps and conv; K is the slider above
 
 
 def move_step(delta: int) -> None:
@@ -64,11 +61,9 @@ def numeric_panel(num_classes: int) -> None:
     c1, c2, c3 = st.columns([2, 3, 3])
     seed = c1.number_input(t("controls.seed"), min_value=0, max_value=9999, step=1, key="deriv_seed",
                            persist_state="session")
-    eps = c2.slider(t("controls.eps"), min_value=0.0, max_value=1.0, step=0.01, key="deriv_eps",
-                    help=t("controls.eps_help"), persist_state="session")
-    prior = c3.radio(t("controls.conv"), PRIORS, key="deriv_conv", format_func=option_labels("conv", PRIORS).get,
-                     horizontal=True, help=t("controls.conv_help"), persist_state="session")
-    check = compute.gradient_check(num_classes, int(seed), float(eps), prior)
+    eps = widgets.eps_slider(c2, "deriv")
+    prior = widgets.convention_radio(c3, "deriv", horizontal=True)
+    check = compute.gradient_check(num_classes, int(seed), eps, prior)
     columns = {t("derivation.col_class"): [f"{k}★" if k == 0 else str(k) for k in range(num_classes)],
                "z": check["z"], "p": check["p"], "q": check["q"],
                t("derivation.col_numeric"): check["numeric"], "p − q": check["analytic"],
@@ -84,7 +79,7 @@ def optimum_section() -> None:
     st.subheader(t("derivation.optimum_title"))
     st.markdown(t("derivation.optimum_lead"))
     columns = st.columns(2, gap="medium")
-    for column, prior in zip(columns, PRIORS):
+    for column, prior in zip(columns, widgets.PRIORS):
         derivation = compute.optimum_derivation(prior)
         with column:
             st.markdown(f"#### {t('conv.' + prior)}")
@@ -109,11 +104,7 @@ def regulariser_section() -> None:
 
 
 def main() -> None:
-    require_shell()
-    rejected = seed_from_url(PARAMS)
-    st.title(t("derivation.title"))
-    st.markdown(t("derivation.lead"))
-    show_url_notices(rejected)
+    begin_page("derivation", PARAMS)
     num_classes = st.select_slider(t("derivation.K"), options=list(range(2, 9)), key="deriv_K",
                                    help=t("derivation.K_help"), persist_state="session")
     with st.spinner(t("derivation.deriving", K=num_classes)):

@@ -5,20 +5,16 @@ import time
 import numpy as np
 import streamlit as st
 
-from pages.ui import compute, figures
+from pages.ui import compute, figures, widgets
 from pages.ui.formatting import count, number
 from pages.ui.i18n import option_labels, t
-from pages.ui.shell import require_shell
-from pages.ui.params import Param, float_in, int_in, one_of, seed_from_url, show_url_notices, write_to_url
+from pages.ui.params import Param, float_in, int_in, one_of, write_to_url
+from pages.ui.shell import begin_page
 
-PRIORS = ("uniform", "others")
 INITS = ("zeros", "random")
 RATES = (0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0)
 STEPS = (10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000, 20000, 50000, 100000)
-PARAMS = (
-    Param("dyn_K", "K", 10, int_in(2, 1000), "2 … 1000"),
-    Param("dyn_eps", "eps", 0.1, float_in(0.0, 1.0), "0 … 1"),
-    Param("dyn_conv", "conv", "uniform", one_of(PRIORS), "uniform | others"),
+PARAMS = widgets.scene_params("dyn", max_classes=1000) + (
     Param("dyn_lr", "lr", 1.0, one_of(RATES), ", ".join(map(str, RATES))),
     Param("dyn_steps", "steps", 2000, one_of(STEPS), "10 … 100000"),
     Param("dyn_init", "init", "zeros", one_of(INITS), "zeros | random"),
@@ -35,12 +31,9 @@ def controls() -> tuple[dict, bool, bool]:
     Run was pressed."""
     with st.container(border=True):
         c1, c2, c3 = st.columns([2, 3, 3])
-        num_classes = c1.number_input(t("controls.K"), min_value=2, max_value=1000, step=1, key="dyn_K",
-                                      help=t("controls.K_help"), persist_state="session")
-        eps = c2.slider(t("controls.eps"), min_value=0.0, max_value=1.0, step=0.01, key="dyn_eps",
-                        help=t("controls.eps_help"), persist_state="session")
-        prior = c3.radio(t("controls.conv"), PRIORS, key="dyn_conv", format_func=option_labels("conv", PRIORS).get,
-                         help=t("controls.conv_help"), horizontal=True, persist_state="session")
+        num_classes = widgets.classes_input(c1, "dyn", max_classes=1000)
+        eps = widgets.eps_slider(c2, "dyn")
+        prior = widgets.convention_radio(c3, "dyn", horizontal=True)
         c4, c5, c6 = st.columns([3, 3, 2])
         lr = c4.select_slider(t("controls.lr"), RATES, key="dyn_lr", help=t("controls.lr_help"), persist_state="session")
         steps = c5.select_slider(t("controls.steps"), STEPS, key="dyn_steps", format_func=count,
@@ -59,7 +52,7 @@ def controls() -> tuple[dict, bool, bool]:
         log_steps = c10.toggle(t("dynamics.log_steps"), key="dyn_logx", help=t("dynamics.log_steps_help"),
                                persist_state="session")
     write_to_url(PARAMS)
-    settings = dict(num_classes=int(num_classes), eps=float(eps), prior=prior, lr=float(lr), steps=int(steps),
+    settings = dict(num_classes=num_classes, eps=eps, prior=prior, lr=float(lr), steps=int(steps),
                     init=init, seed=int(seed), scale=float(scale))
     live = run_button.button(t("dynamics.run"), key="dyn_run", type="primary", icon=":material/play_arrow:",
                              help=t("dynamics.run_help"), width="stretch")
@@ -185,11 +178,7 @@ def results(settings: dict, log_steps: bool, live: bool) -> None:
 
 
 def main() -> None:
-    require_shell()
-    rejected = seed_from_url(PARAMS)
-    st.title(t("dynamics.title"))
-    st.markdown(t("dynamics.lead"))
-    show_url_notices(rejected)
+    begin_page("dynamics", PARAMS)
     settings, log_steps, live = controls()
     results(settings, log_steps, live)
 

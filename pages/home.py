@@ -2,26 +2,17 @@
 
 import streamlit as st
 
-from pages.ui import compute, figures
+from pages.ui import compute, figures, widgets
 from pages.ui.formatting import number
-from pages.ui.i18n import option_labels, t
-from pages.ui.shell import require_shell
-from pages.ui.params import Param, float_in, int_in, one_of, seed_from_url, show_url_notices, write_to_url
+from pages.ui.i18n import t
+from pages.ui.params import write_to_url
+from pages.ui.shell import begin_page
 
-PRIORS = ("uniform", "others")
-PARAMS = (
-    Param("home_K", "K", 10, int_in(2, 20), "2 … 20"),
-    Param("home_eps", "eps", 0.1, float_in(0.0, 1.0), "0 … 1"),
-    Param("home_conv", "conv", "uniform", one_of(PRIORS), "uniform | others"),
-)
+PARAMS = widgets.scene_params("home", max_classes=20)
 
 
 def main() -> None:
-    require_shell()
-    rejected = seed_from_url(PARAMS)
-    st.title(t("home.title"))
-    st.markdown(t("home.lead"))
-    show_url_notices(rejected)
+    begin_page("home", PARAMS)
 
     left, right = st.columns([5, 6], gap="large")
     with left:
@@ -36,16 +27,13 @@ def main() -> None:
     with right:
         st.subheader(t("home.try_title"))
         c1, c2, c3 = st.columns([2, 3, 3])
-        num_classes = c1.number_input(t("controls.K"), min_value=2, max_value=20, step=1, key="home_K",
-                                      help=t("controls.K_help"), persist_state="session")
-        eps = c2.slider(t("controls.eps"), min_value=0.0, max_value=1.0, step=0.01, key="home_eps",
-                        help=t("controls.eps_help"), persist_state="session")
-        prior = c3.radio(t("controls.conv"), PRIORS, key="home_conv", format_func=option_labels("conv", PRIORS).get,
-                         help=t("controls.conv_help"), persist_state="session")
+        num_classes = widgets.classes_input(c1, "home", max_classes=20)
+        eps = widgets.eps_slider(c2, "home")
+        prior = widgets.convention_radio(c3, "home")
         write_to_url(PARAMS)
 
-        one_hot, smoothed = compute.target_vectors(int(num_classes), float(eps), prior)
-        gap = compute.optimal_gap(int(num_classes), float(eps), prior)
+        one_hot, smoothed = compute.target_vectors(num_classes, eps, prior)
+        gap = compute.optimal_gap(num_classes, eps, prior)
         st.plotly_chart(figures.targets_figure(one_hot, smoothed, {
             "title": t("home.bars_title", K=num_classes, eps=f"{eps:.2f}"),
             "x": t("axis.class"), "y": t("axis.target_probability"),

@@ -92,7 +92,9 @@ def test_dynamics_run_replay_and_moving_optimum(server, page, lang):
         print("live timeline (ms, last step drawn, progress bar):", changes)
         print("heading top:", [(round(s["t"]), s["top"]) for i, s in enumerate(samples) if i == 0 or s["top"] != samples[i - 1]["top"]])
     partial_steps = sorted({s["last"] for s in samples if s["last"] is not None and s["last"] < 2000})
-    assert len(partial_steps) >= 3, partial_steps      # several distinct partial runs were drawn
+    # several distinct partial runs were drawn (6 are sent; a loaded 2-core machine may coalesce some;
+    # a run that only drew the finished charts would show none)
+    assert len(partial_steps) >= 2, partial_steps
     tops = [s["top"] for s in samples if s["top"] is not None]
     assert max(tops) - min(tops) <= 2  # no layout jump
     wait_idle(page)

@@ -23,6 +23,18 @@ def inside_shell():
         _run.active = False
 
 
+def begin_page(section: str, params) -> None:
+    """Every page's preamble: inside the shell, URL values seeded, title, lead, notices for bad URL values."""
+    from .i18n import t
+    from .params import seed_from_url, show_url_notices
+
+    require_shell()
+    rejected = seed_from_url(params)
+    st.title(t(f"{section}.title"))
+    st.markdown(t(f"{section}.lead"))
+    show_url_notices(rejected)
+
+
 def require_shell() -> None:
     if getattr(_run, "active", False):
         return

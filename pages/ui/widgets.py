@@ -1,0 +1,35 @@
+"""Controls that several pages share, with one key pattern (`<page>_K`, `<page>_eps`, `<page>_conv`),
+one set of labels and help texts, and the same URL names (`K`, `eps`, `conv`) everywhere."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from .i18n import option_labels, t
+from .params import Param, float_in, int_in, one_of
+
+PRIORS = ("uniform", "others")
+
+
+def scene_params(page: str, max_classes: int, default_classes: int = 10) -> tuple[Param, Param, Param]:
+    """The URL parameters behind `classes_input`, `eps_slider` and `convention_radio` on `page`."""
+    return (
+        Param(f"{page}_K", "K", default_classes, int_in(2, max_classes), f"2 … {max_classes}"),
+        Param(f"{page}_eps", "eps", 0.1, float_in(0.0, 1.0), "0 … 1"),
+        Param(f"{page}_conv", "conv", "uniform", one_of(PRIORS), "uniform | others"),
+    )
+
+
+def classes_input(where, page: str, max_classes: int) -> int:
+    return int(where.number_input(t("controls.K"), min_value=2, max_value=max_classes, step=1, key=f"{page}_K",
+                                  help=t("controls.K_help"), persist_state="session"))
+
+
+def eps_slider(where, page: str) -> float:
+    return float(where.slider(t("controls.eps"), min_value=0.0, max_value=1.0, step=0.01, key=f"{page}_eps",
+                              help=t("controls.eps_help"), persist_state="session"))
+
+
+def convention_radio(where, page: str, horizontal: bool = False) -> str:
+    return where.radio(t("controls.conv"), PRIORS, key=f"{page}_conv", format_func=option_labels("conv", PRIORS).get,
+                       help=t("controls.conv_help"), horizontal=horizontal, persist_state="session")
