@@ -11,6 +11,7 @@ from .closed_form import (
     saturation_gap,
 )
 from .comparison import Comparison, compare_runs, compare_runs_progressive, initial_logits
+from .conventions import LIBRARIES, Erratum, LibraryTargets, binary_smoothing, library_table
 from .dynamics import Trajectory, descend, descend_progressive, record_steps
 from .losses import (
     LossDecomposition,
@@ -22,11 +23,21 @@ from .losses import (
     numerical_gradient,
     softmax,
 )
+from .regulariser import LabelDropout, RegulariserTerms, label_dropout, regulariser_terms
 from .symbolic import DerivationStep, OptimumDerivation, gradient_derivation, optimum_derivation, regulariser_identity
 from .targets import equivalent_eps, one_hot, prior_distribution, smooth_targets
 
 __all__ = [
     "Comparison",
+    "Erratum",
+    "LIBRARIES",
+    "LabelDropout",
+    "LibraryTargets",
+    "RegulariserTerms",
+    "regulariser_terms",
+    "binary_smoothing",
+    "label_dropout",
+    "library_table",
     "DerivationStep",
     "OptimumDerivation",
     "gradient_derivation",

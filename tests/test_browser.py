@@ -5,7 +5,7 @@ import math
 
 import pytest
 
-from pages.ui.i18n import lookup
+from pages.ui.i18n import load_catalogue, lookup
 from tests.conftest import ARTIFACTS
 
 pytestmark = pytest.mark.browser
@@ -146,8 +146,9 @@ def test_deep_link_on_a_fresh_server_opens_inside_the_shell(fresh_server, page):
     assert page.locator("h1").first.inner_text().strip() == "观察 logits 的演化"
     assert page.get_by_role("radio", name="中文").count() == 1  # the shell's language switch is there
     nav_links = page.locator('[data-testid="stSidebarNav"] a').all_inner_texts()
-    expected = [lookup("zh", f"nav.{name}") for name in ("home", "dynamics", "derivation")]
-    assert [text.split("\n")[-1].strip() for text in nav_links] == expected, nav_links
+    shown = [text.split("\n")[-1].strip() for text in nav_links]
+    expected = {text for key, text in load_catalogue("zh").items() if key.startswith("nav.")}
+    assert shown[0] == lookup("zh", "nav.home") and set(shown) == expected, nav_links
     assert_clean(page)
 
 
@@ -176,3 +177,18 @@ def test_derivation_formulas_render(server, page, lang):
     assert page.locator('[data-testid="stAlertContentSuccess"]').count() == 7
     assert_clean(page)
     page.screenshot(path=str(ARTIFACTS / f"derivation_{lang}.png"), full_page=True)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("path,charts", [("regulariser", 2), ("conventions", 0)])
+def test_regulariser_and_conventions_render(server, page, lang, path, charts):
+    page.goto(f"{server}/{path}?lang={lang}")
+    wait_idle(page)
+    page.wait_for_selector(".katex", timeout=30_000)
+    page.wait_for_function("(n) => document.querySelectorAll('.js-plotly-plot').length === n", arg=charts, timeout=20_000)
+    page.wait_for_timeout(500)
+    assert page.locator(".js-plotly-plot").count() == charts
+    assert page.locator(".katex").count() >= 1 and page.locator(".katex-error").count() == 0
+    assert page.evaluate(RAW_LATEX_OUTSIDE_KATEX) == []
+    assert_clean(page)
+    page.screenshot(path=str(ARTIFACTS / f"{path}_{lang}.png"), full_page=True)

@@ -114,3 +114,46 @@ def optimum_check(prior: str, cases: tuple[tuple[int, float], ...]) -> dict[str,
     numeric = np.array([core.optimal_logit_gap(k, eps, prior) for k, eps in cases])
     return {"K": np.array([k for k, _ in cases]), "eps": np.array([eps for _, eps in cases]),
             "sympy": symbolic, "numpy": numeric, "difference": symbolic - numeric}
+
+
+# ---------------------------------------------------------------- conventions and regulariser pages
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def library_table(num_classes: int, eps: float):
+    return core.library_table(num_classes, eps)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def errata(num_classes: int, eps: float) -> dict:
+    """The five errata's numbers for this (K, eps); alpha = 2 for the shift example."""
+    from lsr_core import conventions
+
+    return {
+        "alpha": conventions.alpha_inside_log(num_classes, eps, 2.0),
+        "q_inside": conventions.q_inside_log(num_classes, eps),
+        "code": conventions.formula_versus_code(num_classes, eps),
+        "constant": conventions.true_logit_is_not_constant(num_classes),
+        "split": conventions.loss_split(num_classes, eps),
+    }
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def equivalent(eps: float, num_classes: int, from_prior: str) -> float | None:
+    """The eps of the other convention giving the same targets, or None if there is none."""
+    to_prior = "others" if from_prior == "uniform" else "uniform"
+    try:
+        return core.equivalent_eps(eps, num_classes, from_prior, to_prior)
+    except ValueError:
+        return None
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def regulariser_terms(num_classes: int, eps: float, prior: str):
+    return core.regulariser_terms(num_classes, eps, prior, np.linspace(-5.0, 15.0, 401))
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def label_dropout(num_classes: int, eps: float, prior: str, gap: float, draws: int, seed: int):
+    logits = np.zeros(num_classes)
+    logits[0] = gap
+    return core.label_dropout(logits, 0, eps, prior, max_draws=draws, seed=seed)

@@ -1,0 +1,75 @@
+"""Label smoothing as a regulariser: the two cross-entropies, the KL view, and label dropout."""
+
+import streamlit as st
+
+from pages.ui import compute, figures, widgets
+from pages.ui.formatting import count, number
+from pages.ui.i18n import t
+from pages.ui.params import Param, float_in, int_in, one_of, write_to_url
+from pages.ui.shell import begin_page
+
+DRAWS = (1_000, 10_000, 100_000, 1_000_000)
+PARAMS = widgets.scene_params("reg", max_classes=20) + (
+    Param("reg_gap", "gap", 3.0, float_in(-5.0, 15.0), "−5 … 15"),
+    Param("reg_draws", "draws", 100_000, one_of(DRAWS), "1000 … 1000000"),
+    Param("reg_seed", "seed", 0, int_in(0, 9999), "0 … 9999"),
+)
+
+
+def terms_section(num_classes: int, eps: float, prior: str, gap: float) -> None:
+    st.subheader(t("regulariser.terms_title"))
+    st.latex(r"H(q',p) = (1-\varepsilon)\,H(q,p) + \varepsilon\,H(u,p),\qquad H(u,p) = \mathrm{KL}(u\,\|\,p) + H(u)")
+    terms = compute.regulariser_terms(num_classes, eps, prior)
+    index = int(abs(terms.gaps - gap).argmin())
+    m1, m2, m3, m4 = st.columns(4)
+    m1.metric(t("regulariser.metric_data"), number((1 - eps) * terms.data_term[index], 4))
+    m2.metric(t("regulariser.metric_prior"), number(eps * terms.prior_term[index], 4))
+    m3.metric(t("regulariser.metric_total"), number(terms.total[index], 4))
+    m4.metric(t("regulariser.metric_kl"), number(terms.kl[index], 4))
+    weight = t("regulariser.weight", ratio=number(eps / (1 - eps), 4)) if eps < 1 else t("regulariser.weight_infinite")
+    st.caption(t("regulariser.terms_caption", entropy=number(terms.prior_entropy, 4)) + " " + weight)
+    st.plotly_chart(figures.regulariser_terms_figure(terms, gap, {
+        "title": t("regulariser.chart_title"), "x": t("axis.gap"), "y": t("axis.loss"),
+        "data": t("regulariser.legend_data"), "prior": t("regulariser.legend_prior"),
+        "total": t("regulariser.legend_total"), "current": t("regulariser.legend_current")}),
+        key="reg_terms_chart", config={"displaylogo": False})
+
+
+def dropout_section(num_classes: int, eps: float, prior: str, gap: float) -> None:
+    st.subheader(t("regulariser.dropout_title"))
+    st.markdown(t("regulariser.dropout_lead"))
+    c1, c2 = st.columns([3, 2])
+    draws = c1.select_slider(t("regulariser.draws"), DRAWS, key="reg_draws", format_func=count, persist_state="session")
+    seed = c2.number_input(t("controls.seed"), min_value=0, max_value=9999, step=1, key="reg_seed", persist_state="session")
+    dropout = compute.label_dropout(num_classes, eps, prior, gap, int(draws), int(seed))
+    st.plotly_chart(figures.label_dropout_figure(dropout, {
+        "title": t("regulariser.dropout_chart"), "x": t("regulariser.axis_draws"), "y_loss": t("axis.loss"),
+        "y_error": t("regulariser.axis_error"), "mean": t("regulariser.legend_mean"), "band": t("regulariser.legend_band"),
+        "exact": t("regulariser.legend_exact"), "error": t("regulariser.legend_error"),
+        "reference": t("regulariser.legend_reference"), "loss_title": t("regulariser.loss_panel"),
+        "error_title": t("regulariser.error_panel")}), key="reg_dropout_chart", config={"displaylogo": False})
+    st.caption(t("regulariser.dropout_result", n=count(int(dropout.draws[-1])), mean=number(dropout.mean_loss[-1], 5),
+                 exact=number(dropout.smoothed_loss, 5), se=number(dropout.standard_error[-1]),
+                 grad=number(dropout.gradient_error[-1])))
+
+
+def main() -> None:
+    begin_page("regulariser", PARAMS)
+    c1, c2, c3, c4 = st.columns([2, 3, 3, 3])
+    num_classes = widgets.classes_input(c1, "reg", max_classes=20)
+    eps = widgets.eps_slider(c2, "reg")
+    prior = widgets.convention_radio(c3, "reg")
+    gap = float(c4.slider(t("regulariser.gap"), min_value=-5.0, max_value=15.0, step=0.05, key="reg_gap",
+                          help=t("regulariser.gap_help"), persist_state="session"))
+    if eps == 0.0:
+        st.info(t("regulariser.eps_zero"), icon=":material/info:")
+    terms_section(num_classes, eps, prior, gap)
+    st.divider()
+    dropout_section(num_classes, eps, prior, gap)
+    st.divider()
+    st.subheader(t("regulariser.known_title"))
+    st.markdown(t("regulariser.known"))
+    write_to_url(PARAMS)
+
+
+main()

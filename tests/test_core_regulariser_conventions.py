@@ -1,0 +1,105 @@
+"""Label dropout, the regulariser split, the library table and the errata: each number against an
+independent computation; Monte-Carlo tolerances follow from N."""
+
+import numpy as np
+import pytest
+
+import lsr_core as core
+from lsr_core import conventions
+
+
+@pytest.mark.parametrize("prior", ["uniform", "others"])
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_label_dropout_converges_at_the_rate_that_follows_from_n(prior, seed):
+    z = np.array([2.0, 0.5, -1.0, 0.0, 1.0])
+    eps, n = 0.3, 200_000
+    run = core.label_dropout(z, 1, eps, prior, max_draws=n, seed=seed)
+    q = core.smooth_targets(1, 5, eps, prior)
+    losses = -core.log_softmax(z)
+    sigma = np.sqrt(np.sum(q * losses**2) - np.sum(q * losses) ** 2)   # exact spread of one draw's loss
+    assert run.smoothed_loss == pytest.approx(float(core.cross_entropy(z, q)), abs=1e-12)
+    assert run.loss_error[-1] <= 4.5 * sigma / np.sqrt(n)
+    assert run.standard_error[-1] == pytest.approx(sigma / np.sqrt(n), rel=0.05)
+    # each class count is binomial: the gradient error per class is below 4.5 standard deviations
+    assert np.all(np.abs(run.mean_gradient[-1] - run.smoothed_gradient) <= 4.5 * np.sqrt(q * (1 - q) / n) + 1e-12)
+    np.testing.assert_allclose(run.smoothed_gradient, core.cross_entropy_grad(z, q), atol=1e-15)
+    # and the error shrinks: far fewer draws are far less accurate on average
+    assert run.draws[0] == 1 and run.draws[-1] == n and np.all(np.diff(run.draws) > 0)
+
+
+def test_label_dropout_edges():
+    z = np.array([1.0, 0.0, 0.0])
+    exact = core.label_dropout(z, 0, 0.0, max_draws=50)
+    assert np.all(exact.loss_error < 1e-12)  # eps = 0: every draw is the true label
+    with pytest.raises(ValueError):
+        core.label_dropout(z, 3, 0.1)
+    with pytest.raises(ValueError):
+        core.label_dropout(np.zeros((2, 3)), 0, 0.1)
+
+
+@pytest.mark.parametrize("prior", ["uniform", "others", np.array([0.5, 0.25, 0.25, 0.0])])
+def test_regulariser_terms_split_the_smoothed_loss(prior):
+    gaps = np.linspace(-5, 15, 41)
+    name = prior if isinstance(prior, str) else "uniform"
+    terms = core.regulariser_terms(4, 0.25, name, gaps)
+    for g, total, kl, h_up in zip(gaps, terms.total, terms.kl, terms.prior_term):
+        z = np.array([g, 0.0, 0.0, 0.0])
+        assert total == pytest.approx(float(core.cross_entropy(z, core.smooth_targets(0, 4, 0.25, name))), abs=1e-12)
+        assert kl + terms.prior_entropy == pytest.approx(h_up, abs=1e-12) and kl >= -1e-12
+    assert np.all(np.isfinite(terms.total))
+
+
+def test_library_table():
+    rows = {row.library: row for row in core.library_table(2, 0.1)}
+    assert (rows["PyTorch"].true_target, rows["PyTorch"].wrong_target) == pytest.approx((0.95, 0.05), abs=1e-15)
+    assert (rows["fairseq"].true_target, rows["fairseq"].wrong_target) == pytest.approx((0.9, 0.1), abs=1e-15)
+    for row in core.library_table(10, 0.2):
+        q = core.smooth_targets(0, 10, 0.2, row.prior)
+        assert (row.true_target, row.wrong_target) == (q[0], q[1])
+        assert row.optimal_gap == core.optimal_logit_gap(10, 0.2, row.prior)
+    assert {row.prior for row in core.library_table(3, 0.1)} == {"uniform", "others"}
+    np.testing.assert_allclose(core.binary_smoothing(0.2), [0.9, 0.1], atol=1e-15)
+
+
+def test_erratum_alpha_inside_the_log():
+    erratum = conventions.alpha_inside_log(10, 0.1, 2.0)
+    assert erratum.differs
+    # independent: logits whose wrong entries equal alpha and whose softmax is q' have this true logit
+    q = core.smooth_targets(0, 10, 0.1, "others")
+    z = np.log(q) - np.log(q[1]) + 2.0
+    np.testing.assert_allclose(core.softmax(z), q, rtol=1e-12)
+    assert erratum.correct == pytest.approx(z[0], abs=1e-12) == erratum.details["descent_true_logit"]
+    assert erratum.claimed == pytest.approx(np.log(9 * 0.9 / 2.1), abs=1e-12)
+
+
+def test_erratum_q_inside_the_log_is_minimised_by_the_uniform_prediction():
+    erratum = conventions.q_inside_log(10, 0.1)
+    assert erratum.differs
+    assert erratum.details["claimed_at_uniform"] < erratum.details["claimed_at_q"]
+    q = core.smooth_targets(0, 10, 0.1)
+    # the correct cross-entropy is smallest at p = q' (Gibbs), unlike the claimed expression
+    assert float(core.entropy(q)) < -np.sum(q * np.log(np.full(10, 0.1)))
+
+
+def test_erratum_formula_versus_code():
+    erratum = conventions.formula_versus_code(10, 0.1)
+    assert erratum.differs
+    assert (erratum.claimed, erratum.correct) == (core.optimal_logit_gap(10, 0.1, "others"), core.optimal_logit_gap(10, 0.1))
+    eps = erratum.details["equivalent_eps"]
+    np.testing.assert_allclose(core.smooth_targets(0, 10, eps, "others"), core.smooth_targets(0, 10, 0.1), atol=1e-15)
+
+
+def test_erratum_true_logit_keeps_rising():
+    erratum = conventions.true_logit_is_not_constant(10)
+    values = erratum.details["true_logit"]
+    assert all(b > a + 1.0 for a, b in zip(values, values[1:]))  # up by more than 1 per decade of steps
+    assert erratum.details["mean_logit"] < 1e-12
+
+
+def test_erratum_loss_split():
+    erratum = conventions.loss_split(10, 0.1)
+    assert erratum.differs and erratum.claimed > erratum.correct
+    z = np.random.default_rng(0).normal(size=10)
+    z[0] += 3.0
+    parts = core.loss_decomposition(z, 0, 0.1, "others")
+    assert erratum.correct == pytest.approx(float(parts.total), abs=1e-12)
