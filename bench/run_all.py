@@ -77,7 +77,8 @@ def page_rows(repeat: int = 7) -> list[tuple[str, str]]:
     pages_manager.PagesManager.__init__ = init
     rows = []
     for page, slider, values in (("home", "home_eps", (0.2, 0.3)), ("dynamics", "dyn_eps", (0.2, 0.3)),
-                                 ("derivation", "deriv_eps", (0.2, 0.3))):
+                                 ("derivation", "deriv_eps", (0.2, 0.3)), ("regulariser", "reg_eps", (0.2, 0.3)),
+                                 ("conventions", "conv_eps", (0.2, 0.3))):
         at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
         at.switch_page(f"pages/{page}.py")
         at.run()
