@@ -34,6 +34,23 @@ def softmax(logits) -> np.ndarray:
     return exps / exps.sum(axis=-1, keepdims=True)
 
 
+def log_odds(logits) -> np.ndarray:
+    """Each class's log-odds log(p_i / (1 - p_i)) = z_i - logsumexp(z_j, j != i), `(..., K)`.
+
+    Computed from the logits, not from p, so it stays finite where p rounds to 0 or 1.
+    With two classes it is exactly z_i - z_j: a logit difference is a log-odds.
+
+    >>> log_odds(np.array([2.0, -1.0]))
+    array([ 3., -3.])
+    """
+    z = check_logits(logits)
+    k = z.shape[-1]
+    others = np.where(np.eye(k, dtype=bool), -np.inf, z[..., None, :])  # row i: the logits without z_i
+    top = others.max(axis=-1)
+    rest = top + np.log(np.exp(others - top[..., None]).sum(axis=-1))
+    return z - rest
+
+
 def entropy(distribution) -> np.ndarray:
     """H(q) = -sum_k q_k log q_k over the last axis, with 0 log 0 = 0.
 

@@ -192,3 +192,16 @@ def test_regulariser_and_conventions_render(server, page, lang, path, charts):
     assert page.evaluate(RAW_LATEX_OUTSIDE_KATEX) == []
     assert_clean(page)
     page.screenshot(path=str(ARTIFACTS / f"{path}_{lang}.png"), full_page=True)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_by_hand_renders_and_reveals(server, page, lang):
+    page.goto(f"{server}/by_hand?lang={lang}&predict=True")
+    wait_idle(page)
+    page.wait_for_function("() => document.querySelectorAll('.js-plotly-plot').length === 1", timeout=20_000)
+    page.locator('[data-testid="stButton"] button[kind="primary"]').first.click()   # reveal
+    page.wait_for_function("() => document.querySelectorAll('.js-plotly-plot').length === 2", timeout=20_000)
+    wait_idle(page)
+    assert page.locator('[data-testid="stAlertContentSuccess"]').count() == 1
+    assert_clean(page)
+    page.screenshot(path=str(ARTIFACTS / f"by_hand_{lang}.png"), full_page=True)

@@ -157,3 +157,17 @@ def label_dropout(num_classes: int, eps: float, prior: str, gap: float, draws: i
     logits = np.zeros(num_classes)
     logits[0] = gap
     return core.label_dropout(logits, 0, eps, prior, max_draws=draws, seed=seed)
+
+
+# ---------------------------------------------------------------- softmax by hand
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def by_hand(logits: tuple[float, ...], label: int, eps: float, prior: str) -> dict[str, np.ndarray]:
+    """Everything the by-hand page shows for one set of logits."""
+    z = np.array(logits)
+    k = z.size
+    one_hot, smoothed = core.one_hot(label, k), core.smooth_targets(label, k, eps, prior)
+    return {"p": core.softmax(z), "one_hot": one_hot, "smoothed": smoothed,
+            "loss_one_hot": float(core.cross_entropy(z, one_hot)), "loss_smoothed": float(core.cross_entropy(z, smoothed)),
+            "step_one_hot": -core.cross_entropy_grad(z, one_hot), "step_smoothed": -core.cross_entropy_grad(z, smoothed),
+            "log_odds": core.log_odds(z)}

@@ -1,0 +1,107 @@
+"""Softmax and cross-entropy by hand: move the logits, see p, the targets, the loss and the gradient."""
+
+import numpy as np
+import streamlit as st
+
+from pages.ui import compute, figures, widgets
+from pages.ui.formatting import number
+from pages.ui.i18n import option_labels, t
+from pages.ui.params import Param, float_in, int_in, one_of, write_to_url
+from pages.ui.shell import begin_page
+
+MAX_CLASSES = 10
+EXAMPLE = (2.0, 1.0, 0.5, 0.0, -0.5, -1.0, 1.5, -2.0, 0.2, -0.2)
+PRESETS = ("example", "equal", "confident", "wrong")
+LOGIT_RANGE = (-10.0, 10.0)
+PARAMS = widgets.scene_params("hand", max_classes=MAX_CLASSES, default_classes=4) + (
+    Param("hand_label", "label", 0, int_in(0, MAX_CLASSES - 1), f"0 … {MAX_CLASSES - 1}"),
+    Param("hand_predict", "predict", False, one_of((False, True)), "True | False"),
+) + tuple(Param(f"hand_z{k}", f"z{k}", EXAMPLE[k], float_in(*LOGIT_RANGE), "−10 … 10") for k in range(MAX_CLASSES))
+
+
+def apply_preset() -> None:
+    preset, k = st.session_state["hand_preset"], st.session_state["hand_K"]
+    label = min(st.session_state["hand_label"], k - 1)
+    for index in range(MAX_CLASSES):
+        value = {"example": EXAMPLE[index], "equal": 0.0,
+                 "confident": 6.0 if index == label else 0.0,
+                 "wrong": -2.0 if index == label else (4.0 if index == (label + 1) % k else 0.0)}[preset]
+        st.session_state[f"hand_z{index}"] = value
+
+
+def shift_all(delta: float) -> None:
+    for index in range(st.session_state["hand_K"]):
+        st.session_state[f"hand_z{index}"] = round(st.session_state[f"hand_z{index}"] + delta, 2)
+
+
+def reveal(value: bool) -> None:
+    st.session_state["hand_revealed"] = value
+
+
+def logit_sliders(num_classes: int) -> tuple[float, ...]:
+    columns = st.columns(5)
+    return tuple(float(columns[k % 5].slider(f"z{k}" + (" ★" if k == st.session_state["hand_label"] else ""),
+                                             *LOGIT_RANGE, step=0.1, key=f"hand_z{k}", persist_state="session"))
+                 for k in range(num_classes))
+
+
+def main() -> None:
+    begin_page("by_hand", PARAMS)
+    c1, c2, c3, c4, c5 = st.columns([2, 2, 3, 3, 3])
+    num_classes = widgets.classes_input(c1, "hand", max_classes=MAX_CLASSES)
+    if st.session_state["hand_label"] >= num_classes:
+        st.session_state["hand_label"] = 0
+    label = int(c2.selectbox(t("by_hand.label"), range(num_classes), key="hand_label", persist_state="session"))
+    eps = widgets.eps_slider(c3, "hand")
+    prior = widgets.convention_radio(c4, "hand")
+    c5.selectbox(t("by_hand.preset"), PRESETS, key="hand_preset", format_func=option_labels("by_hand.presets", PRESETS).get,
+                 on_change=apply_preset, index=None, placeholder=t("by_hand.preset_placeholder"))
+    logits = logit_sliders(num_classes)
+    top = max(logits) + 1 <= LOGIT_RANGE[1]
+    bottom = min(logits) - 1 >= LOGIT_RANGE[0]
+    b1, b2, b3 = st.columns([2, 2, 6], vertical_alignment="center")
+    b1.button(t("by_hand.shift_up"), key="hand_up", on_click=shift_all, args=(1.0,), disabled=not top, width="stretch")
+    b2.button(t("by_hand.shift_down"), key="hand_down", on_click=shift_all, args=(-1.0,), disabled=not bottom,
+              width="stretch")
+    b3.caption(t("by_hand.shift_note"))
+    result = compute.by_hand(logits, label, eps, prior)
+
+    m1, m2, m3 = st.columns(3)
+    m1.metric(t("by_hand.loss_one_hot"), number(result["loss_one_hot"], 4))
+    m2.metric(t("by_hand.loss_smoothed"), number(result["loss_smoothed"], 4))
+    m3.metric(t("by_hand.p_true"), number(float(result["p"][label]), 4))
+    left, right = st.columns(2, gap="medium")
+    left.plotly_chart(figures.probabilities_figure(result["p"], result["one_hot"], result["smoothed"], label, {
+        "title": t("by_hand.prob_title"), "x": t("axis.class_plain"), "y": t("axis.probability"),
+        "p": t("by_hand.legend_p"), "one_hot": t("legend.one_hot"), "smoothed": t("legend.smoothed")}),
+        key="hand_prob_chart", config={"displaylogo": False})
+    with right:
+        predict = st.toggle(t("by_hand.predict"), key="hand_predict", help=t("by_hand.predict_help"), persist_state="session")
+        revealed = st.session_state.get("hand_revealed", False)
+        if predict and not revealed:
+            st.caption(t("by_hand.predict_prompt"))
+            guess_columns = st.columns(min(num_classes, 5))
+            for k in range(num_classes):
+                guess_columns[k % 5].segmented_control(f"z{k}", ("↑", "↓"), key=f"hand_guess_{k}")
+            st.button(t("by_hand.reveal"), key="hand_reveal", on_click=reveal, args=(True,), type="primary")
+        else:
+            st.plotly_chart(figures.logit_step_figure(result["step_one_hot"], result["step_smoothed"], label, {
+                "title": t("by_hand.step_title"), "x": t("axis.class_plain"), "y": t("by_hand.step_axis"),
+                "one_hot": t("legend.one_hot"), "smoothed": t("legend.smoothed")}), key="hand_step_chart",
+                config={"displaylogo": False})
+            if predict:
+                target = result["step_smoothed"] if eps > 0 else result["step_one_hot"]
+                guesses = [st.session_state.get(f"hand_guess_{k}") for k in range(num_classes)]
+                right_signs = sum(g == ("↑" if target[k] > 0 else "↓") for k, g in enumerate(guesses))
+                st.success(t("by_hand.score", right=right_signs, total=num_classes))
+                st.button(t("by_hand.again"), key="hand_again", on_click=reveal, args=(False,))
+    st.markdown(t("by_hand.explain"))
+    st.dataframe({t("axis.class_plain"): [f"{k}★" if k == label else str(k) for k in range(num_classes)],
+                  "z": np.array(logits), "p": result["p"], t("by_hand.col_log_odds"): result["log_odds"]},
+                 column_config={name: st.column_config.NumberColumn(format="%.4f") for name in ("z", "p", t("by_hand.col_log_odds"))},
+                 hide_index=True, key="hand_table")
+    st.caption(t("by_hand.log_odds_note"))
+    write_to_url(PARAMS)
+
+
+main()
