@@ -15,6 +15,7 @@ def pages() -> list:
         st.Page("pages/home.py", title=t("nav.home"), icon=":material/home:", url_path="home", default=True),
         st.Page("pages/dynamics.py", title=t("nav.dynamics"), icon=":material/show_chart:", url_path="dynamics"),
         st.Page("pages/by_hand.py", title=t("nav.by_hand"), icon=":material/calculate:", url_path="by_hand"),
+        st.Page("pages/landscape.py", title=t("nav.landscape"), icon=":material/landscape:", url_path="landscape"),
         st.Page("pages/derivation.py", title=t("nav.derivation"), icon=":material/function:", url_path="derivation"),
         st.Page("pages/regulariser.py", title=t("nav.regulariser"), icon=":material/balance:", url_path="regulariser"),
         st.Page("pages/conventions.py", title=t("nav.conventions"), icon=":material/rule:", url_path="conventions"),

@@ -13,6 +13,7 @@ from .closed_form import (
 from .comparison import Comparison, compare_runs, compare_runs_progressive, initial_logits
 from .conventions import LIBRARIES, Erratum, LibraryTargets, binary_smoothing, library_table
 from .dynamics import Trajectory, descend, descend_progressive, record_steps
+from .landscape import Landscape, gaps_to_logits, loss_landscape
 from .losses import (
     LossDecomposition,
     cross_entropy,
@@ -33,6 +34,9 @@ __all__ = [
     "Erratum",
     "LIBRARIES",
     "LabelDropout",
+    "Landscape",
+    "gaps_to_logits",
+    "loss_landscape",
     "LibraryTargets",
     "RegulariserTerms",
     "regulariser_terms",

@@ -205,3 +205,15 @@ def test_by_hand_renders_and_reveals(server, page, lang):
     assert page.locator('[data-testid="stAlertContentSuccess"]').count() == 1
     assert_clean(page)
     page.screenshot(path=str(ARTIFACTS / f"by_hand_{lang}.png"), full_page=True)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_landscape_renders(server, page, lang):
+    page.goto(f"{server}/landscape?lang={lang}")
+    wait_idle(page)
+    page.wait_for_function("() => document.querySelectorAll('.js-plotly-plot').length === 1", timeout=20_000)
+    page.wait_for_timeout(500)
+    traces = page.evaluate("() => document.querySelector('.js-plotly-plot')._fullData.map(t => t.type)")
+    assert traces.count("contour") == 2
+    assert_clean(page)
+    page.screenshot(path=str(ARTIFACTS / f"landscape_{lang}.png"), full_page=True)

@@ -171,3 +171,8 @@ def by_hand(logits: tuple[float, ...], label: int, eps: float, prior: str) -> di
             "loss_one_hot": float(core.cross_entropy(z, one_hot)), "loss_smoothed": float(core.cross_entropy(z, smoothed)),
             "step_one_hot": -core.cross_entropy_grad(z, one_hot), "step_smoothed": -core.cross_entropy_grad(z, smoothed),
             "log_odds": core.log_odds(z)}
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def landscape(eps: float, prior: str, start: tuple[float, float], lr: float, steps: int):
+    return core.loss_landscape(eps, prior, start, lr, steps)

@@ -297,3 +297,36 @@ def logit_step_figure(step_one_hot: np.ndarray, step_smoothed: np.ndarray, label
     fig.update_xaxes(type="category")
     fig.update_yaxes(range=[-1.15, 1.15], zeroline=True)
     return _layout(fig, text["title"], text["x"], text["y"], height=HEIGHTS["grad"])
+
+
+# ---------------------------------------------------------------- loss landscape (K = 3)
+
+def landscape_figure(scape, text: dict[str, str]) -> go.Figure:
+    """Contours of the loss over the gap plane, one-hot (left) and smoothed (right), with each run's
+    gradient-descent path and, on the right, the closed-form minimum.
+    text: title, x, y, one_hot, smoothed, path, start, end, minimum, loss."""
+    from plotly.subplots import make_subplots
+
+    fig = make_subplots(rows=1, cols=2, subplot_titles=(text["one_hot"], text["smoothed"]), horizontal_spacing=0.1)
+    top = float(max(scape.loss_one_hot.max(), scape.loss_smoothed.max()))
+    for col, loss, path, colour in ((1, scape.loss_one_hot, scape.path_one_hot, palette.ONE_HOT),
+                                    (2, scape.loss_smoothed, scape.path_smoothed, palette.SMOOTHED)):
+        # log(1 + loss) keeps the valley floor readable next to the steep walls
+        fig.add_trace(go.Contour(x=scape.gaps, y=scape.gaps, z=np.log1p(loss), zmin=0.0, zmax=float(np.log1p(top)),
+                                 colorscale="Cividis", ncontours=24, showscale=col == 2, name=text["loss"],
+                                 colorbar=dict(title=dict(text="log(1 + L)")), hovertemplate="g1 %{x:.2f}, g2 %{y:.2f}<extra></extra>"),
+                      row=1, col=col)
+        inside = np.all((path >= scape.gaps[0]) & (path <= scape.gaps[-1]), axis=1)
+        fig.add_trace(go.Scatter(x=path[inside, 0], y=path[inside, 1], mode="lines", name=f"{text['path']} ({text['one_hot' if col == 1 else 'smoothed']})",
+                                 line=dict(color=colour, width=4, dash=palette.ONE_HOT_DASH if col == 1 else palette.SMOOTHED_DASH)),
+                      row=1, col=col)
+        fig.add_trace(go.Scatter(x=path[:1, 0], y=path[:1, 1], mode="markers", name=text["start"], showlegend=col == 1,
+                                 marker=dict(symbol="circle-open", size=13, color="white", line=dict(width=3))), row=1, col=col)
+    if np.isfinite(scape.optimal_gap):
+        fig.add_trace(go.Scatter(x=[scape.optimal_gap], y=[scape.optimal_gap], mode="markers", name=text["minimum"],
+                                 marker=dict(symbol="star", size=18, color=palette.TRUE_CLASS, line=dict(width=1.5, color="white"))),
+                      row=1, col=2)
+    fig.update_xaxes(range=[scape.gaps[0], scape.gaps[-1]], title_text=text["x"])
+    fig.update_yaxes(range=[scape.gaps[0], scape.gaps[-1]], title_text=text["y"], scaleanchor=None)
+    fig = _layout(fig, text["title"], text["x"], text["y"], height=HEIGHTS["replay"])
+    return fig.update_layout(hovermode="closest")

@@ -1,0 +1,52 @@
+"""The loss landscape for K = 3: a valley with no bottom for one-hot targets, a bowl for smoothed ones."""
+
+import numpy as np
+import streamlit as st
+
+from pages.ui import compute, figures, widgets
+from pages.ui.formatting import count, number
+from pages.ui.i18n import t
+from pages.ui.params import Param, float_in, one_of, write_to_url
+from pages.ui.shell import begin_page
+
+RATES = (0.1, 0.5, 1.0, 2.0, 3.9)
+STEPS = (100, 1000, 10000, 100000)
+PARAMS = widgets.scene_params("land", max_classes=3, default_classes=3)[1:] + (
+    Param("land_g1", "g1", 0.0, float_in(-4.0, 12.0), "−4 … 12"),
+    Param("land_g2", "g2", 2.0, float_in(-4.0, 12.0), "−4 … 12"),
+    Param("land_lr", "lr", 2.0, one_of(RATES), ", ".join(map(str, RATES))),
+    Param("land_steps", "steps", 10000, one_of(STEPS), "100 … 100000"),
+)
+
+
+def main() -> None:
+    begin_page("landscape", PARAMS)
+    c1, c2, c3, c4, c5, c6 = st.columns([3, 3, 2, 2, 2, 2])
+    eps = widgets.eps_slider(c1, "land")
+    prior = widgets.convention_radio(c2, "land")
+    g1 = float(c3.slider(t("landscape.g1"), -4.0, 12.0, step=0.5, key="land_g1", persist_state="session"))
+    g2 = float(c4.slider(t("landscape.g2"), -4.0, 12.0, step=0.5, key="land_g2", persist_state="session"))
+    lr = float(c5.select_slider(t("controls.lr"), RATES, key="land_lr", persist_state="session"))
+    steps = int(c6.select_slider(t("controls.steps"), STEPS, key="land_steps", format_func=count, persist_state="session"))
+    write_to_url(PARAMS)
+    scape = compute.landscape(eps, prior, (g1, g2), lr, steps)
+    st.plotly_chart(figures.landscape_figure(scape, {
+        "title": t("landscape.chart_title"), "x": t("landscape.axis_g1"), "y": t("landscape.axis_g2"),
+        "one_hot": t("legend.one_hot"), "smoothed": t("legend.smoothed"), "path": t("landscape.path"),
+        "start": t("landscape.start"), "minimum": t("landscape.minimum"), "loss": t("axis.loss")}),
+        key="land_chart", config={"displaylogo": False})
+    end_one_hot, end_smoothed = scape.path_one_hot[-1], scape.path_smoothed[-1]
+    m1, m2, m3 = st.columns(3)
+    m1.metric(t("landscape.metric_one_hot"), f"({number(end_one_hot[0], 3)}, {number(end_one_hot[1], 3)})")
+    m2.metric(t("landscape.metric_smoothed"), f"({number(end_smoothed[0], 3)}, {number(end_smoothed[1], 3)})")
+    m3.metric(t("landscape.metric_minimum"), number(scape.optimal_gap, 4))
+    if eps == 0.0:
+        st.info(t("landscape.eps_zero"), icon=":material/all_inclusive:")
+    elif scape.optimal_gap <= 0:
+        st.warning(t("landscape.gap_not_positive", gap=number(scape.optimal_gap)), icon=":material/balance:")
+    elif not np.all(np.isfinite(end_smoothed)) or abs(end_smoothed - scape.optimal_gap).max() > 1e-6:
+        st.info(t("landscape.not_there", steps=count(steps)), icon=":material/hourglass_top:")
+    st.markdown(t("landscape.explain"))
+
+
+main()
