@@ -15,6 +15,8 @@ def pages() -> list:
         st.Page("pages/home.py", title=t("nav.home"), icon=":material/home:", url_path="home", default=True),
         st.Page("pages/dynamics.py", title=t("nav.dynamics"), icon=":material/show_chart:", url_path="dynamics"),
         st.Page("pages/by_hand.py", title=t("nav.by_hand"), icon=":material/calculate:", url_path="by_hand"),
+        st.Page("pages/gap_explorer.py", title=t("nav.gap_explorer"), icon=":material/stacked_line_chart:",
+                url_path="gap_explorer"),
         st.Page("pages/landscape.py", title=t("nav.landscape"), icon=":material/landscape:", url_path="landscape"),
         st.Page("pages/derivation.py", title=t("nav.derivation"), icon=":material/function:", url_path="derivation"),
         st.Page("pages/regulariser.py", title=t("nav.regulariser"), icon=":material/balance:", url_path="regulariser"),

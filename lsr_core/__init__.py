@@ -4,6 +4,9 @@ One concept per module; the public names are re-exported here.
 """
 
 from .closed_form import (
+    gap_sweep,
+    normalised_prior,
+    zipf_prior,
     one_hot_gap_curve,
     one_hot_steps_to_gap,
     optimal_logit_gap,
@@ -31,6 +34,9 @@ from .targets import equivalent_eps, one_hot, prior_distribution, smooth_targets
 
 __all__ = [
     "Comparison",
+    "gap_sweep",
+    "normalised_prior",
+    "zipf_prior",
     "Erratum",
     "LIBRARIES",
     "LabelDropout",

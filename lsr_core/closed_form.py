@@ -141,3 +141,48 @@ __all__ = [
     "one_hot_steps_to_gap",
     "saturation_gap",
 ]
+
+
+def zipf_prior(num_classes: int, exponent: float) -> np.ndarray:
+    """A Zipf-like prior u_k proportional to (k + 1)^(-exponent); exponent 0 is uniform.
+
+    >>> zipf_prior(3, 1.0).round(4)
+    array([0.5455, 0.2727, 0.1818])
+    """
+    num_classes = check_num_classes(num_classes)
+    exponent = float(exponent)
+    if not np.isfinite(exponent) or exponent < 0:
+        raise ValueError(f"exponent must be a finite number >= 0, got {exponent!r}")
+    weights = np.arange(1, num_classes + 1, dtype=np.float64) ** -exponent
+    return weights / weights.sum()
+
+
+def normalised_prior(weights) -> np.ndarray:
+    """Non-negative weights scaled to sum to 1 (zeros allowed: those classes get no smoothing mass).
+
+    >>> normalised_prior([2.0, 1.0, 1.0, 0.0])
+    array([0.5 , 0.25, 0.25, 0.  ])
+    """
+    values = np.asarray(weights, dtype=np.float64)
+    if values.ndim != 1 or values.size < 2 or not np.all(np.isfinite(values)) or np.any(values < 0):
+        raise ValueError("weights must be a vector of at least two finite, non-negative numbers")
+    total = values.sum()
+    if total <= 0:
+        raise ValueError("at least one weight must be positive")
+    return values / total
+
+
+def gap_sweep(num_classes: int, eps_values, prior: str = "uniform", lr: float = 3.9, steps: int = 5000):
+    """Gradient descent from zero logits for every eps at once (one batched `descend` call).
+
+    Returns (reached gaps, closed-form gaps), both shaped like `eps_values`.
+    """
+    from .dynamics import descend
+    from .targets import smooth_targets
+
+    num_classes = check_num_classes(num_classes)
+    eps_values = np.asarray(eps_values, dtype=np.float64)
+    targets = np.stack([smooth_targets(0, num_classes, float(eps), prior) for eps in eps_values.ravel()])
+    run = descend(np.zeros(num_classes), targets, lr, steps, num_records=2)
+    reached = run.gap()[-1].reshape(eps_values.shape)
+    return reached, optimal_logit_gap(num_classes, eps_values, prior)

@@ -56,6 +56,7 @@ def main() -> None:
     st.subheader(t("home.next_title"))
     st.page_link("pages/dynamics.py", label=t("nav.dynamics"), icon=":material/show_chart:")
     st.page_link("pages/by_hand.py", label=t("nav.by_hand"), icon=":material/calculate:")
+    st.page_link("pages/gap_explorer.py", label=t("nav.gap_explorer"), icon=":material/stacked_line_chart:")
     st.page_link("pages/landscape.py", label=t("nav.landscape"), icon=":material/landscape:")
     st.page_link("pages/derivation.py", label=t("nav.derivation"), icon=":material/function:")
     st.page_link("pages/regulariser.py", label=t("nav.regulariser"), icon=":material/balance:")

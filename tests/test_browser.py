@@ -217,3 +217,12 @@ def test_landscape_renders(server, page, lang):
     assert traces.count("contour") == 2
     assert_clean(page)
     page.screenshot(path=str(ARTIFACTS / f"landscape_{lang}.png"), full_page=True)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_gap_explorer_renders(server, page, lang):
+    page.goto(f"{server}/gap_explorer?lang={lang}&align=True")
+    wait_idle(page)
+    page.wait_for_function("() => document.querySelectorAll('.js-plotly-plot').length === 5", timeout=30_000)
+    assert_clean(page)
+    page.screenshot(path=str(ARTIFACTS / f"gap_explorer_{lang}.png"), full_page=True)

@@ -176,3 +176,30 @@ def by_hand(logits: tuple[float, ...], label: int, eps: float, prior: str) -> di
 @st.cache_data(max_entries=64, show_spinner=False)
 def landscape(eps: float, prior: str, start: tuple[float, float], lr: float, steps: int):
     return core.loss_landscape(eps, prior, start, lr, steps)
+
+
+# ---------------------------------------------------------------- optimal gap explorer
+
+SWEEP_MAX_CLASSES = 100  # the 200-value descent sweep runs at min(K, 100): K = 1000 would take seconds
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def gap_sweep(num_classes: int, prior: str) -> dict[str, np.ndarray]:
+    eps = np.geomspace(1e-3, 0.9, 200)
+    reached, closed = core.gap_sweep(min(num_classes, SWEEP_MAX_CLASSES), eps, prior)
+    return {"eps": eps, "reached": reached, "closed": closed}
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def gap_curves(fixed_eps: float) -> dict[str, np.ndarray]:
+    eps = np.geomspace(1e-4, 0.999, 300)
+    classes = np.unique(np.geomspace(2, 1000, 120).round().astype(int))
+    curves = {(k, prior): core.optimal_logit_gap(k, eps, prior) for k in (2, 10, 100, 1000) for prior in ("uniform", "others")}
+    by_k = {prior: np.array([core.optimal_logit_gap(int(k), fixed_eps, prior) for k in classes]) for prior in ("uniform", "others")}
+    return {"eps": eps, "curves": curves, "classes": classes, "by_k": by_k}
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def prior_optimum(num_classes: int, eps: float, prior: tuple[float, ...]) -> dict[str, np.ndarray]:
+    q = core.smooth_targets(0, num_classes, eps, np.array(prior))
+    return {"q": q, "z": core.optimal_logits(q)}

@@ -330,3 +330,68 @@ def landscape_figure(scape, text: dict[str, str]) -> go.Figure:
     fig.update_yaxes(range=[scape.gaps[0], scape.gaps[-1]], title_text=text["y"], scaleanchor=None)
     fig = _layout(fig, text["title"], text["x"], text["y"], height=HEIGHTS["replay"])
     return fig.update_layout(hovermode="closest")
+
+
+# ---------------------------------------------------------------- optimal gap explorer
+
+def gap_curves_figure(curves: list[tuple[str, str, np.ndarray, np.ndarray]], marker: tuple[float, float] | None,
+                      text: dict[str, str], log_x: bool = True, sweep: tuple[np.ndarray, np.ndarray] | None = None) -> go.Figure:
+    """Closed-form gap curves, `curves` = [(name, prior, x, y)], ε/K solid and ε/(K−1) dashed (pairs share
+    a colour); the current point; optionally the end points of a gradient-descent sweep as markers.
+    Non-finite points are left out. text: title, x, y, current, sweep."""
+    fig = go.Figure()
+    shades = ("#56B4E9", "#0072B2", "#CC79A7", "#D55E00", "#009E73", "#E69F00")
+    for index, (name, prior, x, y) in enumerate(curves):
+        keep = np.isfinite(x) & np.isfinite(y)
+        fig.add_trace(go.Scatter(x=x[keep], y=y[keep], mode="lines", name=name,
+                                 line=dict(color=shades[(index // 2) % len(shades)], width=2.5,
+                                           dash="solid" if prior == "uniform" else palette.OPTIMUM_DASH)))
+    if sweep is not None:
+        fig.add_trace(go.Scatter(x=sweep[0], y=sweep[1], mode="markers", name=text["sweep"],
+                                 marker=dict(symbol="circle-open", size=7, color=palette.SMOOTHED, line=dict(width=1.5))))
+    if marker is not None and np.all(np.isfinite(marker)):
+        fig.add_trace(go.Scatter(x=[marker[0]], y=[marker[1]], mode="markers", name=text["current"],
+                                 marker=dict(symbol="star", size=16, color=palette.TRUE_CLASS, line=dict(width=1, color="white"))))
+    fig.update_xaxes(type="log" if log_x else "linear")
+    return _layout(fig, text["title"], text["x"], text["y"], height=HEIGHTS["gap"])
+
+
+def loss_versus_gap_figure(terms, optimal_gap: float, text: dict[str, str]) -> go.Figure:
+    """One-hot loss (falls for ever) and the smoothed loss (U-shaped) along the gap, the smoothed loss's
+    two parts, and its minimum at the closed-form gap. text: title, x, y, one_hot, smoothed, data, prior, minimum."""
+    fig = go.Figure()
+    fig.add_trace(go.Scatter(x=terms.gaps, y=terms.data_term, mode="lines", name=text["one_hot"],
+                             line=dict(color=palette.ONE_HOT, width=3, dash=palette.ONE_HOT_DASH)))
+    fig.add_trace(go.Scatter(x=terms.gaps, y=terms.total, mode="lines", name=text["smoothed"],
+                             line=dict(color=palette.SMOOTHED, width=3, dash=palette.SMOOTHED_DASH)))
+    fig.add_trace(go.Scatter(x=terms.gaps, y=(1 - terms.eps) * terms.data_term, mode="lines", name=text["data"],
+                             line=dict(color=palette.TRUE_CLASS, width=1.5, dash=palette.THEORY_DASH)))
+    fig.add_trace(go.Scatter(x=terms.gaps, y=terms.eps * terms.prior_term, mode="lines", name=text["prior"],
+                             line=dict(color=palette.WRONG_CLASS, width=1.5, dash=palette.THEORY_DASH)))
+    if np.isfinite(optimal_gap) and terms.gaps[0] <= optimal_gap <= terms.gaps[-1]:
+        lowest = float(np.interp(optimal_gap, terms.gaps, terms.total))
+        fig.add_trace(go.Scatter(x=[optimal_gap], y=[lowest], mode="markers", name=text["minimum"],
+                                 marker=dict(symbol="star", size=16, color=palette.SMOOTHED, line=dict(width=1, color="white"))))
+    return _layout(fig, text["title"], text["x"], text["y"], height=HEIGHTS["gap"])
+
+
+def optimal_logits_figure(z_star: np.ndarray, text: dict[str, str]) -> go.Figure:
+    """Bars of the optimal logits z* = log q' + α (class 0 true); a class with zero target has z* = −∞,
+    drawn as a labelled marker at the bottom instead of a bar. text: title, x, y, finite, infinite."""
+    shown = z_star[:MAX_BARS]
+    finite = np.isfinite(shown)
+    ticks = [f"{k}★" if k == 0 else str(k) for k in range(shown.size)]
+    low = float(shown[finite].min()) if finite.any() else 0.0
+    bottom = min(low, 0.0) - 1.0
+    fig = go.Figure(go.Bar(x=[t for t, f in zip(ticks, finite) if f], y=shown[finite], name=text["finite"],
+                           marker=dict(color=[palette.TRUE_CLASS if t.endswith("★") else palette.WRONG_CLASS
+                                              for t, f in zip(ticks, finite) if f])))
+    if not finite.all():
+        fig.add_trace(go.Scatter(x=[t for t, f in zip(ticks, finite) if not f], y=[bottom] * int((~finite).sum()),
+                                 mode="markers+text", text=["−∞"] * int((~finite).sum()), textposition="top center",
+                                 name=text["infinite"], marker=dict(symbol="triangle-down", size=14, color=palette.WRONG_CLASS)))
+    fig.update_xaxes(type="category", categoryorder="array", categoryarray=ticks)
+    return _layout(fig, text["title"], text["x"], text["y"], height=HEIGHTS["grad"])
+
+
+MAX_BARS = 20

@@ -1,0 +1,124 @@
+"""The optimal gap explorer: the closed form against ε and K, checked by gradient descent, the loss
+along the gap, and what non-uniform priors do to the optimal logits."""
+
+import numpy as np
+import streamlit as st
+
+import lsr_core as core
+from pages.ui import compute, figures, widgets
+from pages.ui.formatting import number
+from pages.ui.i18n import option_labels, t
+from pages.ui.params import Param, float_in, one_of, write_to_url
+from pages.ui.shell import begin_page
+
+PRIOR_KINDS = ("uniform", "others", "zipf", "custom")
+CUSTOM_CLASSES = 10
+PARAMS = widgets.scene_params("gap", max_classes=1000) + (
+    Param("gap_align", "align", False, one_of((False, True)), "True | False"),
+    Param("gap_prior", "prior", "zipf", one_of(PRIOR_KINDS), " | ".join(PRIOR_KINDS)),
+    Param("gap_zipf", "zipf", 1.0, float_in(0.0, 3.0), "0 … 3"),
+) + tuple(Param(f"gap_w{k}", f"w{k}", 1.0, float_in(0.0, 1.0), "0 … 1") for k in range(CUSTOM_CLASSES))
+
+
+def curves_section(num_classes: int, eps: float, prior: str) -> None:
+    st.subheader(t("gap_explorer.curves_title"))
+    align = st.toggle(t("gap_explorer.align"), key="gap_align", help=t("gap_explorer.align_help"), persist_state="session")
+    data = compute.gap_curves(eps)
+    eps_grid = data["eps"]
+    curves = []
+    for (k, kind), gaps in data["curves"].items():
+        # aligned: each eps/(K-1) curve drawn against the eps/K value that gives the same targets
+        x = np.where(eps_grid * k / (k - 1) <= 1.0, eps_grid * k / (k - 1), np.nan) if align and kind == "others" else eps_grid
+        curves.append((f"K = {k}, {t('conv.' + kind)}", kind, x, gaps))
+    sweep = compute.gap_sweep(num_classes, prior)
+    current = (eps, compute.optimal_gap(num_classes, eps, prior)) if eps > 0 else None
+    if align and prior == "others" and current is not None:
+        current = (eps * num_classes / (num_classes - 1), current[1])
+    labels = {"y": t("axis.gap"), "current": t("gap_explorer.current"), "sweep": t("gap_explorer.sweep")}
+    left, right = st.columns(2, gap="medium")
+    left.plotly_chart(figures.gap_curves_figure(curves, current, labels | {
+        "title": t("gap_explorer.by_eps"),
+        "x": t("gap_explorer.axis_eps_aligned") if align else t("gap_explorer.axis_eps")}),
+        key="gap_eps_chart", config={"displaylogo": False})
+    classes = data["classes"].astype(float)
+    right.plotly_chart(figures.gap_curves_figure(
+        [(t(f"conv.{kind}"), kind, classes, data["by_k"][kind]) for kind in widgets.PRIORS],
+        (float(num_classes), compute.optimal_gap(num_classes, eps, prior)) if eps > 0 else None,
+        labels | {"title": t("gap_explorer.by_k", eps=f"{eps:.2f}"), "x": t("gap_explorer.axis_k")}),
+        key="gap_k_chart", config={"displaylogo": False})
+    st.caption(t("gap_explorer.conversion"))
+
+    st.subheader(t("gap_explorer.sweep_title"))
+    sweep_classes = min(num_classes, compute.SWEEP_MAX_CLASSES)
+    worst = float(np.abs(sweep["reached"] - sweep["closed"]).max())
+    st.plotly_chart(figures.gap_curves_figure([(t(f"conv.{prior}"), prior, sweep["eps"], sweep["closed"])], None, {
+        "title": t("gap_explorer.sweep_chart", K=sweep_classes), "x": t("gap_explorer.axis_eps"), "y": t("axis.gap"),
+        "current": t("gap_explorer.current"), "sweep": t("gap_explorer.sweep")}, sweep=(sweep["eps"], sweep["reached"])),
+        key="gap_sweep_chart", config={"displaylogo": False})
+    st.caption(t("gap_explorer.sweep_result", K=sweep_classes, worst=number(worst)) +
+               ("" if sweep_classes == num_classes else " " + t("gap_explorer.sweep_capped", K=num_classes)))
+
+
+def loss_section(num_classes: int, eps: float, prior: str) -> None:
+    st.subheader(t("gap_explorer.loss_title"))
+    terms = compute.regulariser_terms(num_classes, eps, prior)
+    gap = compute.optimal_gap(num_classes, eps, prior)
+    st.plotly_chart(figures.loss_versus_gap_figure(terms, gap, {
+        "title": t("gap_explorer.loss_chart"), "x": t("axis.gap"), "y": t("axis.loss"),
+        "one_hot": t("gap_explorer.legend_one_hot"), "smoothed": t("gap_explorer.legend_smoothed"),
+        "data": t("regulariser.legend_data"), "prior": t("regulariser.legend_prior"), "minimum": t("gap_explorer.minimum")}),
+        key="gap_loss_chart", config={"displaylogo": False})
+    st.caption(t("gap_explorer.loss_caption", gap=number(gap)))
+
+
+def prior_section(num_classes: int, eps: float) -> None:
+    st.subheader(t("gap_explorer.prior_title"))
+    st.markdown(t("gap_explorer.prior_lead"))
+    c1, c2 = st.columns([3, 4])
+    kind = c1.radio(t("gap_explorer.prior_kind"), PRIOR_KINDS, key="gap_prior", horizontal=True,
+                    format_func=option_labels("gap_explorer.priors", PRIOR_KINDS).get, persist_state="session")
+    if kind == "zipf":
+        exponent = c2.slider(t("gap_explorer.zipf"), 0.0, 3.0, step=0.1, key="gap_zipf", persist_state="session")
+        prior = core.zipf_prior(num_classes, exponent)
+    elif kind == "custom":
+        if num_classes > CUSTOM_CLASSES:
+            st.info(t("gap_explorer.custom_limit", n=CUSTOM_CLASSES), icon=":material/info:")
+            return
+        columns = st.columns(5)
+        weights = [columns[k % 5].slider(f"u{k}" + (" ★" if k == 0 else ""), 0.0, 1.0, step=0.05, key=f"gap_w{k}",
+                                         persist_state="session") for k in range(num_classes)]
+        if sum(weights) == 0:
+            st.warning(t("gap_explorer.all_zero"), icon=":material/block:")
+            return
+        prior = core.normalised_prior(weights)
+    else:
+        prior = core.prior_distribution(0, num_classes, kind)
+    result = compute.prior_optimum(num_classes, eps, tuple(float(u) for u in prior))
+    st.plotly_chart(figures.optimal_logits_figure(result["z"], {
+        "title": t("gap_explorer.prior_chart"), "x": t("axis.class_plain"), "y": t("gap_explorer.axis_optimal_logit"),
+        "finite": "z* = log q′ + α", "infinite": t("gap_explorer.minus_infinity")}),
+        key="gap_prior_chart", config={"displaylogo": False})
+    infinite = int(np.isinf(result["z"]).sum())
+    if infinite:
+        st.warning(t("gap_explorer.zero_prior", n=infinite), icon=":material/south:")
+    if num_classes > figures.MAX_BARS:
+        st.caption(t("gap_explorer.bars_shown", shown=figures.MAX_BARS, K=num_classes))
+
+
+def main() -> None:
+    begin_page("gap_explorer", PARAMS)
+    c1, c2, c3 = st.columns([2, 3, 3])
+    num_classes = widgets.classes_input(c1, "gap", max_classes=1000)
+    eps = widgets.eps_slider(c2, "gap")
+    prior = widgets.convention_radio(c3, "gap", horizontal=True)
+    if eps == 0.0:
+        st.info(t("gap_explorer.eps_zero"), icon=":material/all_inclusive:")
+    curves_section(num_classes, eps, prior)
+    st.divider()
+    loss_section(num_classes, eps, prior)
+    st.divider()
+    prior_section(num_classes, eps)
+    write_to_url(PARAMS)
+
+
+main()
