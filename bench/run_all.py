@@ -49,6 +49,8 @@ def core_rows() -> list[tuple[str, str, str]]:
     ]
     eps = np.geomspace(1e-4, 1.0, 200)
     sweep_targets = (1 - eps[:, None]) * core.one_hot(0, 10) + eps[:, None] / 10
+    cases.append(("explorer sweep: 200 values of ε, K=10, 5,000 steps (core.gap_sweep)",
+                  lambda: core.gap_sweep(10, np.geomspace(1e-3, 0.9, 200)), 3))
     cases.append(("ε sweep: 200 values × K=10, 2,000 steps, one descend call",
                   lambda: core.descend(np.zeros(10), sweep_targets, 1.0, 2000), 3))
     for k in (2, 5, 8):
@@ -78,7 +80,8 @@ def page_rows(repeat: int = 7) -> list[tuple[str, str]]:
     rows = []
     for page, slider, values in (("home", "home_eps", (0.2, 0.3)), ("dynamics", "dyn_eps", (0.2, 0.3)),
                                  ("derivation", "deriv_eps", (0.2, 0.3)), ("regulariser", "reg_eps", (0.2, 0.3)),
-                                 ("conventions", "conv_eps", (0.2, 0.3))):
+                                 ("conventions", "conv_eps", (0.2, 0.3)), ("by_hand", "hand_eps", (0.2, 0.3)),
+                                 ("gap_explorer", "gap_eps", (0.2, 0.3)), ("landscape", "land_eps", (0.2, 0.3))):
         at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
         at.switch_page(f"pages/{page}.py")
         at.run()
