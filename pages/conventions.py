@@ -89,10 +89,7 @@ def errata_section(num_classes: int, eps: float) -> None:
 
 def main() -> None:
     begin_page("conventions", PARAMS)
-    c1, c2, c3 = st.columns([2, 3, 3])
-    num_classes = widgets.classes_input(c1, "conv", max_classes=1000)
-    eps = widgets.eps_slider(c2, "conv")
-    prior = widgets.convention_radio(c3, "conv", horizontal=True)
+    num_classes, eps, prior = widgets.scene_controls("conv", max_classes=1000)
     write_to_url(PARAMS)
     if eps == 0.0:
         st.info(t("conventions.eps_zero"), icon=":material/info:")

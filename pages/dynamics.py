@@ -30,10 +30,7 @@ def controls() -> tuple[dict, bool, bool]:
     """Draw the controls; return the scene settings, whether the step axis is logarithmic, and whether
     Run was pressed."""
     with st.container(border=True):
-        c1, c2, c3 = st.columns([2, 3, 3])
-        num_classes = widgets.classes_input(c1, "dyn", max_classes=1000)
-        eps = widgets.eps_slider(c2, "dyn")
-        prior = widgets.convention_radio(c3, "dyn", horizontal=True)
+        num_classes, eps, prior = widgets.scene_controls("dyn", max_classes=1000)
         c4, c5, c6 = st.columns([3, 3, 2])
         lr = c4.select_slider(t("controls.lr"), RATES, key="dyn_lr", help=t("controls.lr_help"), persist_state="session")
         steps = c5.select_slider(t("controls.steps"), STEPS, key="dyn_steps", format_func=count,

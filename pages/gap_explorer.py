@@ -107,10 +107,7 @@ def prior_section(num_classes: int, eps: float) -> None:
 
 def main() -> None:
     begin_page("gap_explorer", PARAMS)
-    c1, c2, c3 = st.columns([2, 3, 3])
-    num_classes = widgets.classes_input(c1, "gap", max_classes=1000)
-    eps = widgets.eps_slider(c2, "gap")
-    prior = widgets.convention_radio(c3, "gap", horizontal=True)
+    num_classes, eps, prior = widgets.scene_controls("gap", max_classes=1000)
     if eps == 0.0:
         st.info(t("gap_explorer.eps_zero"), icon=":material/all_inclusive:")
     curves_section(num_classes, eps, prior)

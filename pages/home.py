@@ -26,10 +26,7 @@ def main() -> None:
         st.latex(r"\varepsilon/(K-1):\quad z^*_{\text{true}} - z^*_{\text{false}} = \log\frac{(K-1)(1-\varepsilon)}{\varepsilon}")
     with right:
         st.subheader(t("home.try_title"))
-        c1, c2, c3 = st.columns([2, 3, 3])
-        num_classes = widgets.classes_input(c1, "home", max_classes=20)
-        eps = widgets.eps_slider(c2, "home")
-        prior = widgets.convention_radio(c3, "home")
+        num_classes, eps, prior = widgets.scene_controls("home", max_classes=20, horizontal=False)
         write_to_url(PARAMS)
 
         one_hot, smoothed = compute.target_vectors(num_classes, eps, prior)

@@ -179,19 +179,24 @@ def test_derivation_formulas_render(server, page, lang):
     page.screenshot(path=str(ARTIFACTS / f"derivation_{lang}.png"), full_page=True)
 
 
+def render_check(server, page, path: str, lang: str, charts: int, query: str = "", katex: bool = False) -> None:
+    """Open a page, wait for its charts, check nothing went wrong, save a screenshot."""
+    page.goto(f"{server}/{path}?lang={lang}{query}")
+    wait_idle(page)
+    if katex:
+        page.wait_for_selector(".katex", timeout=30_000)
+    page.wait_for_function("(n) => document.querySelectorAll('.js-plotly-plot').length === n", arg=charts, timeout=30_000)
+    page.wait_for_timeout(500)
+    assert page.locator(".js-plotly-plot").count() == charts
+    assert page.locator(".katex-error").count() == 0 and page.evaluate(RAW_LATEX_OUTSIDE_KATEX) == []
+    assert_clean(page)
+    page.screenshot(path=str(ARTIFACTS / f"{path}_{lang}.png"), full_page=True)
+
+
 @pytest.mark.parametrize("lang", ["en", "zh"])
 @pytest.mark.parametrize("path,charts", [("regulariser", 2), ("conventions", 0)])
 def test_regulariser_and_conventions_render(server, page, lang, path, charts):
-    page.goto(f"{server}/{path}?lang={lang}")
-    wait_idle(page)
-    page.wait_for_selector(".katex", timeout=30_000)
-    page.wait_for_function("(n) => document.querySelectorAll('.js-plotly-plot').length === n", arg=charts, timeout=20_000)
-    page.wait_for_timeout(500)
-    assert page.locator(".js-plotly-plot").count() == charts
-    assert page.locator(".katex").count() >= 1 and page.locator(".katex-error").count() == 0
-    assert page.evaluate(RAW_LATEX_OUTSIDE_KATEX) == []
-    assert_clean(page)
-    page.screenshot(path=str(ARTIFACTS / f"{path}_{lang}.png"), full_page=True)
+    render_check(server, page, path, lang, charts, katex=True)
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
@@ -209,20 +214,11 @@ def test_by_hand_renders_and_reveals(server, page, lang):
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_landscape_renders(server, page, lang):
-    page.goto(f"{server}/landscape?lang={lang}")
-    wait_idle(page)
-    page.wait_for_function("() => document.querySelectorAll('.js-plotly-plot').length === 1", timeout=20_000)
-    page.wait_for_timeout(500)
+    render_check(server, page, "landscape", lang, charts=1)
     traces = page.evaluate("() => document.querySelector('.js-plotly-plot')._fullData.map(t => t.type)")
     assert traces.count("contour") == 2
-    assert_clean(page)
-    page.screenshot(path=str(ARTIFACTS / f"landscape_{lang}.png"), full_page=True)
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_gap_explorer_renders(server, page, lang):
-    page.goto(f"{server}/gap_explorer?lang={lang}&align=True")
-    wait_idle(page)
-    page.wait_for_function("() => document.querySelectorAll('.js-plotly-plot').length === 5", timeout=30_000)
-    assert_clean(page)
-    page.screenshot(path=str(ARTIFACTS / f"gap_explorer_{lang}.png"), full_page=True)
+    render_check(server, page, "gap_explorer", lang, charts=5, query="&align=True")

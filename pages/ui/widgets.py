@@ -33,3 +33,10 @@ def eps_slider(where, page: str) -> float:
 def convention_radio(where, page: str, horizontal: bool = False) -> str:
     return where.radio(t("controls.conv"), PRIORS, key=f"{page}_conv", format_func=option_labels("conv", PRIORS).get,
                        help=t("controls.conv_help"), horizontal=horizontal, persist_state="session")
+
+
+def scene_controls(page: str, max_classes: int, horizontal: bool = True) -> tuple[int, float, str]:
+    """The usual row of three controls (K, ε, convention) in the current container."""
+    c1, c2, c3 = st.columns([2, 3, 3])
+    return (classes_input(c1, page, max_classes), eps_slider(c2, page),
+            convention_radio(c3, page, horizontal=horizontal))
