@@ -103,7 +103,7 @@ class Comparison:
         count = self.steps.size
         if count <= max_records:
             return self
-        keep = np.unique(np.linspace(0, count - 1, check_count("max_records", max_records, 2)).round().astype(int))
+        keep = _evenly_spaced(count, check_count("max_records", max_records, 2))
         per_record = {name: getattr(self, name)[keep] for name in PER_RECORD_FIELDS}
         return replace(self, **per_record)
 
@@ -113,8 +113,9 @@ class Comparison:
         return gap, one_hot_steps_to_gap(self.num_classes, self.lr, gap, float(self.gap[0, 0]))
 
 
-def _frame_indices(count: int) -> np.ndarray:
-    return np.unique(np.linspace(0, count - 1, min(count, MAX_FRAMES)).round().astype(int))
+def _evenly_spaced(count: int, wanted: int) -> np.ndarray:
+    """At most `wanted` indices into `count` records, evenly spaced, the first and last included."""
+    return np.unique(np.linspace(0, count - 1, min(count, wanted)).round().astype(int))
 
 
 def _summarise(run: Trajectory, q: np.ndarray, settings: dict) -> Comparison:
@@ -128,7 +129,7 @@ def _summarise(run: Trajectory, q: np.ndarray, settings: dict) -> Comparison:
     steps = run.steps
     first_positive = steps[1] if steps.size > 1 else 1
     log_rate_time = np.log(settings["lr"] * k * np.maximum(steps, first_positive))
-    frames = _frame_indices(steps.size)
+    frames = _evenly_spaced(steps.size, MAX_FRAMES)
     shown = np.arange(min(k, MAX_SHOWN_CLASSES))
     frame_logits = z[frames][..., shown]
     frame_probs = softmax(z[frames])[..., shown]

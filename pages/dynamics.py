@@ -76,16 +76,13 @@ def figure_texts() -> dict[str, dict[str, str]]:
 
 
 CHART_CONFIG = {"displaylogo": False}
-CHART_KINDS = ("gap", "logits", "prob", "grad")
-LIVE_BUILDERS = {"gap": figures.gap_figure, "logits": figures.logits_figure,
-                 "prob": figures.probability_loss_figure, "grad": figures.wrong_gradient_figure}
 def draw_charts(slots: dict, settings: dict, texts: dict, log_steps: bool, partial=None) -> None:
     """A partial (live) result is drawn uncached, thinned and unkeyed (it is redrawn within one run);
     a finished scene comes from the cache, with stable keys so the next run updates it in place."""
     scene = tuple(settings.values())
-    for kind in CHART_KINDS:
+    for kind, builder in figures.DYNAMICS_BUILDERS.items():
         if partial is not None:
-            figure = LIVE_BUILDERS[kind](partial.thinned(compute.LIVE_RECORDS), texts[kind], log_steps)
+            figure = builder(partial.thinned(compute.LIVE_RECORDS), texts[kind], log_steps)
         else:
             figure = compute.dynamics_figure(kind, scene, compute.freeze(texts[kind]), log_steps)
         slots[kind].plotly_chart(figure, key=None if partial is not None else f"dyn_chart_{kind}", config=CHART_CONFIG)
@@ -108,9 +105,9 @@ def scene_messages(c) -> None:
         st.info(t("dynamics.not_converged", steps=count(c.total_steps)), icon=":material/hourglass_top:")
 
 
-def readouts(c) -> None:
-    saturation = compute.saturation(c.num_classes)
-    initial_gap = float(c.gap[0, 0])
+def readouts(c, scene: tuple) -> None:
+    no_return = compute.point_of_no_return(scene)
+    (g64, s64), (g32, s32) = no_return["float64"], no_return["float32"]
     m1, m2, m3, m4 = st.columns(4)
     if np.isfinite(c.optimal_gap):
         m1.metric(t("dynamics.metric_smoothed_gap"), number(c.gap[-1, 1]),
@@ -124,11 +121,9 @@ def readouts(c) -> None:
     m2.caption(t("dynamics.metric_tolerance_note"))
     m3.metric(t("dynamics.metric_one_hot_gap"), number(c.gap[-1, 0]))
     m3.caption(t("dynamics.metric_one_hot_note", log=number(c.log_rate_time[-1]), theory=number(c.theory_gap[-1])))
-    steps64 = compute.one_hot_steps_to(c.num_classes, c.lr, saturation["float64"], initial_gap)
-    steps32 = compute.one_hot_steps_to(c.num_classes, c.lr, saturation["float32"], initial_gap)
-    m4.metric(t("dynamics.metric_saturation"), number(saturation["float64"], 2))
-    m4.caption(t("dynamics.metric_saturation_note", g64=number(saturation["float64"], 2), s64=number(steps64, 0),
-                 g32=number(saturation["float32"], 2), s32=number(steps32, 0)))
+    m4.metric(t("dynamics.metric_saturation"), number(g64, 2))
+    m4.caption(t("dynamics.metric_saturation_note", g64=number(g64, 2), s64=number(s64, 0),
+                 g32=number(g32, 2), s32=number(s32, 0)))
 
 
 def results(settings: dict, log_steps: bool, live: bool) -> None:
@@ -142,7 +137,7 @@ def results(settings: dict, log_steps: bool, live: bool) -> None:
         result = compute.comparison(**settings)
     progress.caption(t("dynamics.run_hint"))
     scene_messages(result)
-    readouts(result)
+    readouts(result, scene)
     # fixed-height slots: while a chart is being replaced, Streamlit briefly shows the old and the new
     # one together, which would otherwise push the page down and back up
     left, right = st.columns(2, gap="medium")

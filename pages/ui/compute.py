@@ -42,14 +42,10 @@ def comparison_live(num_classes: int, eps: float, prior: str, lr: float, steps: 
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def saturation(num_classes: int) -> dict[str, float]:
-    """Gaps at which p_true rounds to exactly 1 in float64 and float32."""
-    return {"float64": core.saturation_gap(num_classes, np.float64), "float32": core.saturation_gap(num_classes, np.float32)}
-
-
-@st.cache_data(max_entries=256, show_spinner=False)
-def one_hot_steps_to(num_classes: int, lr: float, gap: float, initial_gap: float) -> float:
-    return core.one_hot_steps_to_gap(num_classes, lr, gap, initial_gap)
+def point_of_no_return(settings: tuple) -> dict[str, tuple[float, float]]:
+    """Per float type: the gap at which p_true rounds to exactly 1 and the one-hot step that reaches it."""
+    c = comparison(*settings)
+    return {name: c.saturation(dtype) for name, dtype in (("float64", np.float64), ("float32", np.float32))}
 
 
 def freeze(texts: dict[str, str]) -> tuple:
@@ -67,13 +63,9 @@ def dynamics_figure(kind: str, settings: tuple, texts: tuple, log_steps: bool):
     from . import figures
 
     c = comparison(*settings)
-    labels = dict(texts)
-    c = c if kind == "replay" else c.thinned(CHART_RECORDS)
     if kind == "replay":
-        return figures.replay_figure(c, labels)
-    builder = {"gap": figures.gap_figure, "logits": figures.logits_figure,
-               "prob": figures.probability_loss_figure, "grad": figures.wrong_gradient_figure}[kind]
-    return builder(c, labels, log_steps)
+        return figures.replay_figure(c, dict(texts))
+    return figures.DYNAMICS_BUILDERS[kind](c.thinned(CHART_RECORDS), dict(texts), log_steps)
 
 
 # ---------------------------------------------------------------- derivation page

@@ -12,6 +12,7 @@ import plotly.graph_objects as go
 from . import palette
 
 FONT = dict(size=15)
+MAX_BARS = 20  # bar charts over classes show at most this many
 HEIGHTS = {"targets": 360, "gap": 420, "logits": 420, "prob": 400, "grad": 380, "replay": 520}  # pixels
 MARGIN = dict(l=60, r=20, t=50, b=40)
 
@@ -163,6 +164,11 @@ def wrong_gradient_figure(c, text: dict[str, str], log_steps: bool = False) -> g
     _step_axis(fig, log_steps, c.total_steps)
     fig.update_yaxes(type="log", exponentformat="power")
     return _layout(fig, text["title"], text["x"], text["y"], height=HEIGHTS["grad"])
+
+
+# the four dynamics charts by kind: (comparison, labels, log_steps) -> figure
+DYNAMICS_BUILDERS = {"gap": gap_figure, "logits": logits_figure, "prob": probability_loss_figure,
+                     "grad": wrong_gradient_figure}
 
 
 def replay_figure(c, text: dict[str, str]) -> go.Figure:
@@ -393,5 +399,3 @@ def optimal_logits_figure(z_star: np.ndarray, text: dict[str, str]) -> go.Figure
     fig.update_xaxes(type="category", categoryorder="array", categoryarray=ticks)
     return _layout(fig, text["title"], text["x"], text["y"], height=HEIGHTS["grad"])
 
-
-MAX_BARS = 20
