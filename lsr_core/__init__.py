@@ -3,6 +3,27 @@
 One concept per module; the public names are re-exported here.
 """
 
+from .calibration import (
+    Reliability,
+    accuracy,
+    calibrated_probabilities,
+    expected_calibration_error,
+    fit_temperature,
+    negative_log_likelihood,
+    reliability,
+)
+from .classifier import MLP, init_mlp, loss_and_gradient
+from .experiment import (
+    Dataset,
+    Experiment,
+    Metrics,
+    TemplateProjection,
+    TrainedModel,
+    logit_gaps,
+    make_dataset,
+    run_experiment,
+    template_projection,
+)
 from .closed_form import (
     gap_sweep,
     normalised_prior,
@@ -33,6 +54,25 @@ from .symbolic import DerivationStep, OptimumDerivation, gradient_derivation, op
 from .targets import equivalent_eps, one_hot, prior_distribution, smooth_targets
 
 __all__ = [
+    "Reliability",
+    "accuracy",
+    "calibrated_probabilities",
+    "expected_calibration_error",
+    "fit_temperature",
+    "negative_log_likelihood",
+    "reliability",
+    "MLP",
+    "init_mlp",
+    "loss_and_gradient",
+    "Dataset",
+    "Experiment",
+    "Metrics",
+    "TemplateProjection",
+    "TrainedModel",
+    "logit_gaps",
+    "make_dataset",
+    "run_experiment",
+    "template_projection",
     "Comparison",
     "gap_sweep",
     "normalised_prior",

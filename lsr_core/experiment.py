@@ -1,0 +1,254 @@
+"""The training experiment: one classifier trained twice, with one-hot and with smoothed targets.
+
+Same data, same initial weights, same mini-batch order; only the targets differ. The result holds what
+the page shows: learning curves, test-set logits and penultimate activations, calibration metrics,
+and a temperature-scaled copy of the one-hot model for comparison (Guo et al. 2017; Müller et al. 2019).
+Deterministic for a given seed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+
+from ._validation import check_count, check_eps, check_num_classes, check_positive, check_prior_name
+from .calibration import (
+    accuracy,
+    calibrated_probabilities,
+    expected_calibration_error,
+    fit_temperature,
+    negative_log_likelihood,
+)
+from .classifier import MLP, Adam, forward, init_mlp, loss_and_gradient
+from .closed_form import optimal_logit_gap
+from .losses import softmax
+from .targets import one_hot, smooth_targets
+
+INPUT_DIMENSIONS = 8
+HIDDEN = (64, 64)
+VALIDATION_SIZE = 1000
+TEST_SIZE = 2000
+BATCH_SIZE = 32
+RUNS = ("one_hot", "smoothed")
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """Gaussian clusters: class k's points are mean_k + overlap · N(0, I) in `INPUT_DIMENSIONS` dimensions.
+
+    `y_train` holds the training labels after noise; `y_train_true` the classes the points came from.
+    Validation and test labels are the true classes.
+    """
+
+    num_classes: int
+    means: np.ndarray
+    x_train: np.ndarray
+    y_train: np.ndarray
+    y_train_true: np.ndarray
+    x_val: np.ndarray
+    y_val: np.ndarray
+    x_test: np.ndarray
+    y_test: np.ndarray
+
+    @property
+    def flipped(self) -> int:
+        return int(np.sum(self.y_train != self.y_train_true))
+
+
+def make_dataset(num_classes: int, overlap: float, noise: float, train_size: int, seed: int = 0) -> Dataset:
+    """K overlapping Gaussian clusters with unit-norm random means; a fraction `noise` of training labels
+    is replaced by a different class drawn uniformly.
+
+    >>> d = make_dataset(3, 0.5, 0.0, 30, seed=1)
+    >>> d.x_train.shape, d.x_test.shape, d.flipped
+    ((30, 8), (2000, 8), 0)
+    """
+    num_classes = check_num_classes(num_classes)
+    overlap = check_positive("overlap", overlap)
+    noise = float(noise)
+    if not 0.0 <= noise <= 1.0:
+        raise ValueError(f"noise must lie in [0, 1], got {noise!r}")
+    train_size = check_count("train_size", train_size, num_classes)
+    rng = np.random.default_rng(check_count("seed", seed, 0))
+    means = rng.standard_normal((num_classes, INPUT_DIMENSIONS))
+    means /= np.linalg.norm(means, axis=1, keepdims=True)
+
+    def sample(size: int) -> tuple[np.ndarray, np.ndarray]:
+        labels = np.arange(size) % num_classes   # balanced classes
+        rng.shuffle(labels)
+        return means[labels] + overlap * rng.standard_normal((size, INPUT_DIMENSIONS)), labels
+
+    x_train, y_true = sample(train_size)
+    x_val, y_val = sample(VALIDATION_SIZE)
+    x_test, y_test = sample(TEST_SIZE)
+    flip = rng.random(train_size) < noise
+    other = (y_true + rng.integers(1, num_classes, train_size)) % num_classes   # never the true class
+    return Dataset(num_classes, means, x_train, np.where(flip, other, y_true), y_true, x_val, y_val, x_test, y_test)
+
+
+@dataclass(frozen=True)
+class Metrics:
+    train_accuracy: float    # against the (possibly noisy) training labels
+    test_accuracy: float
+    test_nll: float
+    mean_confidence: float   # test set, mean of max_k p_k
+    ece: float               # test set, 15 bins
+
+
+def evaluate(test_logits: np.ndarray, y_test: np.ndarray, train_logits: np.ndarray, y_train: np.ndarray,
+             temperature: float = 1.0) -> Metrics:
+    probs = calibrated_probabilities(test_logits, temperature)
+    return Metrics(accuracy(train_logits, y_train), accuracy(test_logits, y_test),
+                   negative_log_likelihood(test_logits / temperature, y_test), float(probs.max(axis=1).mean()),
+                   expected_calibration_error(probs, y_test))
+
+
+@dataclass(frozen=True)
+class TrainedModel:
+    """One training run: per-epoch curves `(E+1,)` (epoch 0 = before training), and the final model's
+    test-set logits `(N, K)`, penultimate activations `(N, H)`, and validation logits."""
+
+    eps: float
+    model: MLP
+    epochs: np.ndarray
+    train_loss: np.ndarray       # NLL against the training labels
+    train_accuracy: np.ndarray
+    test_loss: np.ndarray        # NLL against the true test classes
+    test_accuracy: np.ndarray
+    test_logits: np.ndarray
+    test_features: np.ndarray
+    val_logits: np.ndarray
+    metrics: Metrics
+
+    def test_probabilities(self) -> np.ndarray:
+        return softmax(self.test_logits)
+
+
+def _curve_point(model: MLP, data: Dataset) -> tuple[float, float, float, float]:
+    train = forward(model, data.x_train)[1]
+    test = forward(model, data.x_test)[1]
+    return (negative_log_likelihood(train, data.y_train), accuracy(train, data.y_train),
+            negative_log_likelihood(test, data.y_test), accuracy(test, data.y_test))
+
+
+def train(data: Dataset, targets: np.ndarray, start: MLP, epochs: int, rate: float, seed: int,
+          on_epoch: Callable[[int], None] | None = None) -> tuple[MLP, np.ndarray]:
+    """Mini-batch Adam on `targets (n_train, K)` from `start`; returns the model and its learning curve."""
+    rng = np.random.default_rng(seed)   # the batch order: the same for both runs
+    optimiser = Adam(rate)
+    params = start.parameters()
+    curve = [_curve_point(start, data)]
+    n = data.x_train.shape[0]
+    for epoch in range(epochs):
+        order = rng.permutation(n)
+        for begin in range(0, n, BATCH_SIZE):
+            batch = order[begin:begin + BATCH_SIZE]
+            _, grads = loss_and_gradient(MLP.from_parameters(params), data.x_train[batch], targets[batch])
+            params = optimiser.update(params, grads.parameters())
+        model = MLP.from_parameters(params)
+        curve.append(_curve_point(model, data))
+        if on_epoch is not None:
+            on_epoch(epoch + 1)
+    return MLP.from_parameters(params), np.array(curve)
+
+
+def _trained(data: Dataset, eps: float, model: MLP, curve: np.ndarray) -> TrainedModel:
+    activations, test_logits = forward(model, data.x_test)
+    train_logits = forward(model, data.x_train)[1]
+    val_logits = forward(model, data.x_val)[1]
+    for array in (test_logits, activations[-1], val_logits):
+        array.flags.writeable = False    # results are shared between sessions by the app's cache
+    return TrainedModel(eps, model, np.arange(curve.shape[0]), *(np.ascontiguousarray(c) for c in curve.T),
+                        test_logits, activations[-1], val_logits,
+                        evaluate(test_logits, data.y_test, train_logits, data.y_train))
+
+
+@dataclass(frozen=True)
+class Experiment:
+    data: Dataset
+    eps: float
+    prior: str
+    one_hot: TrainedModel
+    smoothed: TrainedModel
+    temperature: float            # fitted on the validation set for the one-hot model
+    temperature_metrics: Metrics  # the one-hot model's test metrics at that temperature
+
+    def optimal_gap(self) -> float:
+        """The closed-form gap z_true − z_other that smoothed targets make optimal (free logits)."""
+        return optimal_logit_gap(self.data.num_classes, self.eps, self.prior) if self.eps > 0 else float("inf")
+
+
+def run_experiment(num_classes: int, overlap: float, noise: float, train_size: int, seed: int,
+                   eps: float, prior: str = "uniform", epochs: int = 60, rate: float = 0.003,
+                   on_progress: Callable[[float], None] | None = None) -> Experiment:
+    """Make the data, train the one-hot and the smoothed model from the same start, evaluate both.
+
+    `on_progress(fraction)` is called after every epoch of either run (for a progress bar).
+    """
+    eps = check_eps(eps)
+    check_prior_name(prior)
+    epochs = check_count("epochs", epochs, 1)
+    rate = check_positive("rate", rate)
+    data = make_dataset(num_classes, overlap, noise, train_size, seed)
+    start = init_mlp((INPUT_DIMENSIONS, *HIDDEN, data.num_classes), seed)
+    runs = []
+    for index, targets in enumerate((one_hot(data.y_train, data.num_classes),
+                                     smooth_targets(data.y_train, data.num_classes, eps, prior))):
+        def report(epoch: int, index: int = index) -> None:
+            if on_progress is not None:
+                on_progress((index * epochs + epoch) / (2 * epochs))
+        model, curve = train(data, targets, start, epochs, rate, seed, report)
+        runs.append(_trained(data, 0.0 if index == 0 else eps, model, curve))
+    plain = runs[0]
+    temperature = fit_temperature(plain.val_logits, data.y_val)
+    train_logits = forward(plain.model, data.x_train)[1]
+    scaled = evaluate(plain.test_logits, data.y_test, train_logits, data.y_train, temperature)
+    return Experiment(data, eps, prior, runs[0], runs[1], temperature, scaled)
+
+
+def logit_gaps(logits, labels) -> np.ndarray:
+    """Per row: z_label − mean of the other logits, the quantity whose optimum the closed form gives
+    (at the smoothed optimum every other logit is equal, so the mean is each of them).
+
+    >>> logit_gaps(np.array([[3.0, 1.0, 0.0]]), np.array([0]))
+    array([2.5])
+    """
+    z = np.asarray(logits, dtype=np.float64)
+    y = np.asarray(labels)
+    true = np.take_along_axis(z, y[:, None], axis=1)[:, 0]
+    return true - (z.sum(axis=1) - true) / (z.shape[1] - 1)
+
+
+@dataclass(frozen=True)
+class TemplateProjection:
+    """Penultimate activations of three classes' test points, in an orthonormal basis of the plane
+    through those classes' templates (origin at the templates' centroid)."""
+
+    classes: tuple[int, int, int]
+    points: np.ndarray      # (n, 2)
+    labels: np.ndarray      # (n,) class of each point (one of `classes`)
+    templates: np.ndarray   # (3, 2) the templates themselves in the same coordinates
+
+
+def template_projection(features, templates, labels, classes) -> TemplateProjection:
+    """Project `features (N, H)` of the points labelled with one of three `classes` onto the plane through
+    the templates `templates[:, c]` (columns of the output weights), as in Müller et al. (2019), Fig. 1.
+
+    >>> w = np.array([[1.0, 0, 0], [0, 1.0, 0], [0, 0, 1.0]])
+    >>> p = template_projection(w.T, w, np.array([0, 1, 2]), (0, 1, 2))
+    >>> bool(np.allclose(p.points, p.templates))
+    True
+    """
+    h = np.asarray(features, dtype=np.float64)
+    w = np.asarray(templates, dtype=np.float64)
+    classes = tuple(int(c) for c in classes)
+    if len(set(classes)) != 3 or min(classes) < 0 or max(classes) >= w.shape[1]:
+        raise ValueError(f"choose three different classes in 0 .. {w.shape[1] - 1}, got {classes}")
+    corners = w[:, list(classes)].T                  # (3, H)
+    origin = corners.mean(axis=0)
+    basis, _ = np.linalg.qr((corners[1:] - corners[0]).T)   # (H, 2), orthonormal columns spanning the plane
+    y = np.asarray(labels)
+    chosen = np.isin(y, classes)
+    return TemplateProjection(classes, (h[chosen] - origin) @ basis, y[chosen], (corners - origin) @ basis)
