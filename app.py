@@ -18,6 +18,7 @@ def pages() -> list:
         st.Page("pages/gap_explorer.py", title=t("nav.gap_explorer"), icon=":material/stacked_line_chart:",
                 url_path="gap_explorer"),
         st.Page("pages/landscape.py", title=t("nav.landscape"), icon=":material/landscape:", url_path="landscape"),
+        st.Page("pages/training.py", title=t("nav.training"), icon=":material/model_training:", url_path="training"),
         st.Page("pages/derivation.py", title=t("nav.derivation"), icon=":material/function:", url_path="derivation"),
         st.Page("pages/regulariser.py", title=t("nav.regulariser"), icon=":material/balance:", url_path="regulariser"),
         st.Page("pages/conventions.py", title=t("nav.conventions"), icon=":material/rule:", url_path="conventions"),

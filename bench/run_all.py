@@ -59,6 +59,10 @@ def core_rows() -> list[tuple[str, str, str]]:
     cases.append(("SymPy optimum derivations, both conventions, and the regulariser identity",
                   lambda: (core.optimum_derivation("uniform"), core.optimum_derivation("others"),
                            core.regulariser_identity()), 1))
+    cases.append(("training experiment, default (K=5, 1,000 points, 60 epochs; both runs + temperature)",
+                  lambda: core.run_experiment(5, 0.4, 0.0, 1000, 0, 0.1, "uniform", 60), 3))
+    cases.append(("training experiment, largest (K=10, 5,000 points, 100 epochs)",
+                  lambda: core.run_experiment(10, 0.4, 0.0, 5000, 0, 0.1, "uniform", 100), 1))
     for name, function, repeat in cases:
         seconds = median_seconds(function, repeat)
         megabytes = peak_megabytes(function)
@@ -98,7 +102,29 @@ def page_rows(repeat: int = 7) -> list[tuple[str, str]]:
             cached.append(time.perf_counter() - start)
         assert not at.exception
         rows.append((page, f"{statistics.median(first) * 1000:,.0f} ms", f"{statistics.median(cached) * 1000:,.0f} ms"))
+    rows.append(training_row(at_factory=lambda: AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)))
     return rows
+
+
+def training_row(at_factory, repeat: int = 5) -> tuple[str, str, str]:
+    """The training page: a new setting (submitted with the form: retrains) and a view change (does not)."""
+    at = at_factory()
+    at.switch_page("pages/training.py")
+    at.run()
+    trained, viewed = [], []
+    for i in range(repeat):
+        at.number_input(key="train_seed").set_value(100 + i)
+        at.button[0].click()
+        start = time.perf_counter()
+        at.run()
+        trained.append(time.perf_counter() - start)
+        at.multiselect(key="train_classes").set_value([0, 1, 2] if i % 2 else [1, 2, 3])
+        start = time.perf_counter()
+        at.run()
+        viewed.append(time.perf_counter() - start)
+    assert not at.exception
+    return ("training (new seed: retrains | new classes picked: view only)",
+            f"{statistics.median(trained) * 1000:,.0f} ms", f"{statistics.median(viewed) * 1000:,.0f} ms")
 
 
 def main() -> None:

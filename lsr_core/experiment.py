@@ -119,6 +119,7 @@ class TrainedModel:
     test_accuracy: np.ndarray
     test_logits: np.ndarray
     test_features: np.ndarray
+    train_features: np.ndarray
     val_logits: np.ndarray
     metrics: Metrics
 
@@ -156,12 +157,12 @@ def train(data: Dataset, targets: np.ndarray, start: MLP, epochs: int, rate: flo
 
 def _trained(data: Dataset, eps: float, model: MLP, curve: np.ndarray) -> TrainedModel:
     activations, test_logits = forward(model, data.x_test)
-    train_logits = forward(model, data.x_train)[1]
+    train_activations, train_logits = forward(model, data.x_train)
     val_logits = forward(model, data.x_val)[1]
-    for array in (test_logits, activations[-1], val_logits):
+    for array in (test_logits, activations[-1], train_activations[-1], val_logits):
         array.flags.writeable = False    # results are shared between sessions by the app's cache
     return TrainedModel(eps, model, np.arange(curve.shape[0]), *(np.ascontiguousarray(c) for c in curve.T),
-                        test_logits, activations[-1], val_logits,
+                        test_logits, activations[-1], train_activations[-1], val_logits,
                         evaluate(test_logits, data.y_test, train_logits, data.y_train))
 
 
@@ -223,13 +224,22 @@ def logit_gaps(logits, labels) -> np.ndarray:
 
 @dataclass(frozen=True)
 class TemplateProjection:
-    """Penultimate activations of three classes' test points, in an orthonormal basis of the plane
+    """Penultimate activations of three classes' points, in an orthonormal basis of the plane
     through those classes' templates (origin at the templates' centroid)."""
 
     classes: tuple[int, int, int]
     points: np.ndarray      # (n, 2)
     labels: np.ndarray      # (n,) class of each point (one of `classes`)
     templates: np.ndarray   # (3, 2) the templates themselves in the same coordinates
+
+    def cluster_shape(self) -> tuple[float, float]:
+        """(spread, unevenness): the clusters' mean RMS radius over the mean distance between their centres,
+        and the coefficient of variation of the three centre distances (0 = an equilateral triangle)."""
+        centres = np.array([self.points[self.labels == k].mean(axis=0) for k in self.classes])
+        radius = np.mean([np.sqrt(((self.points[self.labels == k] - centres[i]) ** 2).sum(axis=1).mean())
+                          for i, k in enumerate(self.classes)])
+        distances = np.array([np.linalg.norm(centres[i] - centres[j]) for i, j in ((0, 1), (0, 2), (1, 2))])
+        return float(radius / distances.mean()), float(distances.std() / distances.mean())
 
 
 def template_projection(features, templates, labels, classes) -> TemplateProjection:
@@ -252,3 +262,21 @@ def template_projection(features, templates, labels, classes) -> TemplateProject
     y = np.asarray(labels)
     chosen = np.isin(y, classes)
     return TemplateProjection(classes, (h[chosen] - origin) @ basis, y[chosen], (corners - origin) @ basis)
+
+
+def common_histogram(samples, bins: int = 60) -> tuple[np.ndarray, np.ndarray]:
+    """Histograms of several samples on one set of equal-width bins spanning them all:
+    edges `(bins+1,)` and counts `(len(samples), bins)`.
+
+    >>> edges, counts = common_histogram([np.array([0.0, 1.0]), np.array([2.0])], bins=2)
+    >>> edges.tolist(), counts.tolist()
+    ([0.0, 1.0, 2.0], [[1, 1], [0, 1]])
+    """
+    arrays = [np.asarray(s, dtype=np.float64).ravel() for s in samples]
+    finite = np.concatenate(arrays)
+    finite = finite[np.isfinite(finite)]
+    low, high = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
+    if high <= low:
+        low, high = low - 0.5, high + 0.5
+    edges = np.linspace(low, high, check_count("bins", bins, 1) + 1)
+    return edges, np.array([np.histogram(a, edges)[0] for a in arrays])

@@ -222,3 +222,22 @@ def test_landscape_renders(server, page, lang):
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_gap_explorer_renders(server, page, lang):
     render_check(server, page, "gap_explorer", lang, charts=5, query="&align=True")
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_training_page_trains_with_a_progress_bar(server, page, lang):
+    render_check(server, page, "training", lang, charts=7, query="&epochs=20&n=500")
+    titles = page.evaluate("() => Array.from(document.querySelectorAll('.js-plotly-plot')).map(p => p.layout.title.text)")
+    # a new seed, applied with the form's button, retrains behind a progress bar and redraws the diagrams
+    new_seed = {"en": "17", "zh": "18"}[lang]   # not trained before: the store is shared by every session
+    seed = page.get_by_label(lookup(lang, "controls.seed"))
+    seed.fill(new_seed)
+    seed.press("Tab")
+    page.locator('[data-testid="stFormSubmitButton"] button').click()
+    page.wait_for_selector('[data-testid="stProgress"]', timeout=20_000)
+    wait_idle(page)
+    page.wait_for_function("(old) => document.querySelectorAll('.js-plotly-plot')[0].layout.title.text !== old",
+                           arg=titles[0], timeout=20_000)
+    assert page.locator('[data-testid="stProgress"]').count() == 0
+    assert f"seed={new_seed}" in page.url
+    assert_clean(page)

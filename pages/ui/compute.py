@@ -195,3 +195,56 @@ def gap_curves(fixed_eps: float) -> dict[str, np.ndarray]:
 def prior_optimum(num_classes: int, eps: float, prior: tuple[float, ...]) -> dict[str, np.ndarray]:
     q = core.smooth_targets(0, num_classes, eps, np.array(prior))
     return {"q": q, "z": core.optimal_logits(q)}
+
+
+# ---------------------------------------------------------------- training experiment
+
+class _NotCached(Exception):
+    pass
+
+
+@st.cache_resource(max_entries=12, show_spinner=False)
+def _stored_experiment(settings: tuple, _result=None):
+    """A bounded store of finished experiments, keyed by settings only. Called without `_result` it either
+    returns the stored experiment or raises (exceptions are not cached); called with it, it stores it.
+    (A plain cached function could not drive a progress bar drawn outside it: Streamlit would replay it.)"""
+    if _result is None:
+        raise _NotCached
+    return _result
+
+
+def experiment(settings: tuple, on_progress=None) -> core.Experiment:
+    """The training experiment for `settings` = (K, overlap, noise, train_size, seed, eps, prior, epochs),
+    from the store, or trained now with `on_progress(fraction)` called after every epoch."""
+    try:
+        return _stored_experiment(settings)
+    except _NotCached:
+        return _stored_experiment(settings, core.run_experiment(*settings, on_progress=on_progress))
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def training_views(settings: tuple) -> dict:
+    """What the training page draws from one experiment, except the view-dependent projection."""
+    e = experiment(settings)
+    y = e.data.y_test
+    scaled = core.calibrated_probabilities(e.one_hot.test_logits, e.temperature)
+    gaps = [core.logit_gaps(run.test_logits, y) for run in (e.one_hot, e.smoothed)]
+    edges, counts = core.common_histogram(gaps, bins=60)
+    return {
+        "reliability": {"one_hot": core.reliability(e.one_hot.test_probabilities(), y),
+                        "smoothed": core.reliability(e.smoothed.test_probabilities(), y),
+                        "temperature": core.reliability(scaled, y)},
+        "gap_edges": edges, "gap_counts": counts,
+        "gap_medians": tuple(float(np.median(g)) for g in gaps),
+        "gap_p95": tuple(float(np.percentile(g, 95)) for g in gaps),
+    }
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def template_projections(settings: tuple, classes: tuple[int, int, int], split: str) -> dict:
+    """Per run: the chosen classes' penultimate activations ("train" or "test" points) in the template plane."""
+    e = experiment(settings)
+    labels = e.data.y_train if split == "train" else e.data.y_test
+    return {name: core.template_projection(run.train_features if split == "train" else run.test_features,
+                                           run.model.templates, labels, classes)
+            for name, run in (("one_hot", e.one_hot), ("smoothed", e.smoothed))}

@@ -14,3 +14,7 @@ THEORY_DASH = "dot"      # theory curves such as log(lr K t)
 
 ONE_HOT_PATTERN = ""     # bar fill patterns: one-hot plain, smoothed hatched
 SMOOTHED_PATTERN = "/"
+
+# three classes picked on the training page: colour and marker shape both differ
+CLASS_COLOURS = ("#E69F00", "#56B4E9", "#882255")   # orange, sky blue, wine
+CLASS_SYMBOLS = ("circle", "square", "diamond")

@@ -11,17 +11,18 @@ from .params import Param, float_in, int_in, one_of
 PRIORS = ("uniform", "others")
 
 
-def scene_params(page: str, max_classes: int, default_classes: int = 10) -> tuple[Param, Param, Param]:
+def scene_params(page: str, max_classes: int, default_classes: int = 10,
+                 min_classes: int = 2) -> tuple[Param, Param, Param]:
     """The URL parameters behind `classes_input`, `eps_slider` and `convention_radio` on `page`."""
     return (
-        Param(f"{page}_K", "K", default_classes, int_in(2, max_classes), f"2 … {max_classes}"),
+        Param(f"{page}_K", "K", default_classes, int_in(min_classes, max_classes), f"{min_classes} … {max_classes}"),
         Param(f"{page}_eps", "eps", 0.1, float_in(0.0, 1.0), "0 … 1"),
         Param(f"{page}_conv", "conv", "uniform", one_of(PRIORS), "uniform | others"),
     )
 
 
-def classes_input(where, page: str, max_classes: int) -> int:
-    return int(where.number_input(t("controls.K"), min_value=2, max_value=max_classes, step=1, key=f"{page}_K",
+def classes_input(where, page: str, max_classes: int, min_classes: int = 2) -> int:
+    return int(where.number_input(t("controls.K"), min_value=min_classes, max_value=max_classes, step=1, key=f"{page}_K",
                                   help=t("controls.K_help"), persist_state="session"))
 
 
@@ -35,8 +36,9 @@ def convention_radio(where, page: str, horizontal: bool = False) -> str:
                        help=t("controls.conv_help"), horizontal=horizontal, persist_state="session")
 
 
-def scene_controls(page: str, max_classes: int, horizontal: bool = True) -> tuple[int, float, str]:
+def scene_controls(page: str, max_classes: int, horizontal: bool = True,
+                   min_classes: int = 2) -> tuple[int, float, str]:
     """The usual row of three controls (K, ε, convention) in the current container."""
     c1, c2, c3 = st.columns([2, 3, 3])
-    return (classes_input(c1, page, max_classes), eps_slider(c2, page),
+    return (classes_input(c1, page, max_classes, min_classes), eps_slider(c2, page),
             convention_radio(c3, page, horizontal=horizontal))

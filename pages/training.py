@@ -1,0 +1,182 @@
+"""Train a real classifier twice, one-hot and smoothed: confidence, calibration, penultimate features."""
+
+import streamlit as st
+
+from pages.ui import compute, figures, widgets
+from pages.ui.formatting import number
+from pages.ui.params import Param, float_in, int_in, one_of, write_to_url
+from pages.ui.i18n import option_labels, t
+from pages.ui.shell import begin_page
+
+TRAIN_SIZES = (50, 100, 200, 500, 1000, 2000, 5000)
+EPOCHS = (10, 20, 40, 60, 100)
+MAX_CLASSES = 10
+PARAMS = widgets.scene_params("train", max_classes=MAX_CLASSES, default_classes=5, min_classes=3) + (
+    Param("train_overlap", "overlap", 0.4, float_in(0.1, 1.5), "0.1 … 1.5"),
+    Param("train_noise", "noise", 0.0, float_in(0.0, 0.5), "0 … 0.5"),
+    Param("train_size", "n", 1000, one_of(TRAIN_SIZES), " | ".join(map(str, TRAIN_SIZES))),
+    Param("train_epochs", "epochs", 60, one_of(EPOCHS), " | ".join(map(str, EPOCHS))),
+    Param("train_seed", "seed", 0, int_in(0, 9999), "0 … 9999"),
+)
+RUN_NAMES = ("one_hot", "smoothed")
+SPLITS = ("train", "test")
+PLOT_CONFIG = {"displaylogo": False}
+
+
+def controls() -> tuple:
+    """The experiment's settings, applied together by the form's button (each change retrains)."""
+    with st.form("train_form", border=True):
+        num_classes, eps, prior = widgets.scene_controls("train", MAX_CLASSES, min_classes=3)
+        c1, c2, c3, c4, c5 = st.columns([3, 3, 3, 3, 2])
+        overlap = c1.slider(t("training.overlap"), 0.1, 1.5, step=0.05, key="train_overlap",
+                            help=t("training.overlap_help"), persist_state="session")
+        noise = c2.slider(t("training.noise"), 0.0, 0.5, step=0.05, key="train_noise",
+                          help=t("training.noise_help"), persist_state="session")
+        size = c3.select_slider(t("training.size"), TRAIN_SIZES, key="train_size", help=t("training.size_help"),
+                                persist_state="session")
+        epochs = c4.select_slider(t("training.epochs"), EPOCHS, key="train_epochs", help=t("training.epochs_help"),
+                                  persist_state="session")
+        seed = c5.number_input(t("controls.seed"), 0, 9999, step=1, key="train_seed", persist_state="session")
+        st.form_submit_button(t("training.train"), type="primary", icon=":material/model_training:")
+    return (num_classes, float(overlap), float(noise), int(size), int(seed), eps, prior, int(epochs))
+
+
+def train(settings: tuple):
+    """The experiment from the store, or trained now behind a progress bar."""
+    slot = st.empty()
+
+    def progress(fraction: float) -> None:
+        slot.progress(fraction, text=t("training.progress", percent=round(100 * fraction)))
+
+    experiment = compute.experiment(settings, on_progress=progress)
+    slot.empty()
+    return experiment
+
+
+def notices(e, settings: tuple) -> None:
+    num_classes, _, noise, size, _, eps, _, _ = settings
+    if eps == 0.0:
+        st.info(t("training.eps_zero"), icon=":material/info:")
+    if size / num_classes < 20:
+        st.warning(t("training.tiny_data", per_class=number(size / num_classes, 0)), icon=":material/warning:")
+    if noise >= 0.3:
+        st.info(t("training.heavy_noise", percent=round(100 * noise), flipped=e.data.flipped, n=size),
+                icon=":material/shuffle:")
+    if e.one_hot.metrics.test_accuracy < 1.5 / num_classes:
+        st.warning(t("training.near_chance", chance=number(1 / num_classes, 2)), icon=":material/blur_on:")
+
+
+def metrics_section(e) -> None:
+    st.subheader(t("training.metrics_title"))
+    runs = {"one_hot": e.one_hot.metrics, "smoothed": e.smoothed.metrics, "temperature": e.temperature_metrics}
+    header = {"one_hot": t("legend.one_hot"), "smoothed": t("training.smoothed_eps", eps=f"{e.eps:.2f}"),
+              "temperature": t("training.temperature_column", T=f"{e.temperature:.2f}")}
+    rows = ("train_accuracy", "test_accuracy", "test_nll", "mean_confidence", "ece")
+    table = {t("training.metric"): [t(f"training.metric_{row}") for row in rows]}
+    for name, metrics in runs.items():
+        table[header[name]] = [f"{getattr(metrics, row):.3f}" for row in rows]
+    st.table(table, hide_index=True)
+    st.caption(t("training.metrics_caption"))
+
+
+def calibration_section(e, views: dict) -> None:
+    st.subheader(t("training.calibration_title"))
+    st.markdown(t("training.calibration_lead"))
+    columns = st.columns(2, gap="medium")
+    for column, name, run in zip(columns, RUN_NAMES, (e.one_hot, e.smoothed)):
+        rel = views["reliability"][name]
+        column.plotly_chart(figures.reliability_figure(rel, name, _reliability_text(
+            t("training.reliability_chart", run=t(f"legend.{name}"), ece=f"{rel.ece:.3f}"))),
+            key=f"train_reliability_{name}", config=PLOT_CONFIG)
+        column.caption(t("training.reliability_summary", run=t(f"legend.{name}"), ece=f"{rel.ece:.3f}",
+                         confidence=f"{run.metrics.mean_confidence:.3f}", accuracy=f"{run.metrics.test_accuracy:.3f}"))
+    with st.expander(t("training.temperature_title"), icon=":material/thermostat:"):
+        rel = views["reliability"]["temperature"]
+        left, right = st.columns(2, gap="medium")
+        left.markdown(t("training.temperature_text", T=f"{e.temperature:.2f}", ece=f"{rel.ece:.3f}",
+                        ece_one_hot=f"{e.one_hot.metrics.ece:.3f}", ece_smoothed=f"{e.smoothed.metrics.ece:.3f}"))
+        right.plotly_chart(figures.reliability_figure(rel, "temperature", _reliability_text(
+            t("training.reliability_temperature_chart", T=f"{e.temperature:.2f}", ece=f"{rel.ece:.3f}"))),
+            key="train_reliability_temperature", config=PLOT_CONFIG)
+
+
+def _reliability_text(title: str) -> dict[str, str]:
+    return {"title": title, "x": t("training.axis_confidence"), "y_accuracy": t("training.axis_accuracy"),
+            "y_count": t("training.axis_count"), "accuracy": t("training.legend_accuracy"),
+            "confidence": t("training.legend_confidence"), "diagonal": t("training.legend_diagonal"),
+            "count": t("training.axis_count")}
+
+
+def curves_section(e) -> None:
+    st.subheader(t("training.curves_title"))
+    st.plotly_chart(figures.learning_curves_figure({"one_hot": e.one_hot, "smoothed": e.smoothed}, {
+        "title": t("training.curves_chart"), "x": t("training.axis_epoch"), "loss": t("training.axis_nll"),
+        "accuracy": t("training.axis_accuracy"), "one_hot": t("legend.one_hot"), "smoothed": t("legend.smoothed"),
+        "train": t("training.train_split"), "test": t("training.test_split")}), key="train_curves", config=PLOT_CONFIG)
+    st.caption(t("training.curves_summary",
+                 best_one_hot=f"{e.one_hot.test_loss.min():.3f}", last_one_hot=f"{e.one_hot.test_loss[-1]:.3f}",
+                 best_smoothed=f"{e.smoothed.test_loss.min():.3f}", last_smoothed=f"{e.smoothed.test_loss[-1]:.3f}"))
+
+
+def features_section(settings: tuple) -> None:
+    st.subheader(t("training.features_title"))
+    st.markdown(t("training.features_lead"))
+    num_classes = settings[0]
+    options = list(range(num_classes))
+    if any(c not in options for c in st.session_state.get("train_classes", [])):
+        st.session_state["train_classes"] = [0, 1, 2]   # the class count shrank below a chosen class
+    left, right = st.columns([3, 2])
+    chosen = left.multiselect(t("training.pick_classes"), options, default=[0, 1, 2], max_selections=3,
+                              key="train_classes", help=t("training.pick_classes_help"))
+    split = right.radio(t("training.points_from"), SPLITS, key="train_split", horizontal=True,
+                        format_func=option_labels("training.split", SPLITS).get, help=t("training.points_from_help"))
+    if len(chosen) != 3:
+        st.info(t("training.pick_three"), icon=":material/touch_app:")
+        return
+    projections = compute.template_projections(settings, tuple(sorted(chosen)), split)
+    columns = st.columns(2, gap="medium")
+    for column, name in zip(columns, RUN_NAMES):
+        column.plotly_chart(figures.projection_figure(projections[name], {
+            "title": t("training.projection_chart", run=t(f"legend.{name}")), "x": t("training.axis_plane_x"),
+            "y": t("training.axis_plane_y"), "class": t("training.class_k")}),
+            key=f"train_projection_{name}", config=PLOT_CONFIG)
+        spread, unevenness = projections[name].cluster_shape()
+        column.caption(t("training.shape_summary", run=t(f"legend.{name}"), spread=number(spread, 2),
+                         unevenness=number(unevenness, 2)))
+    st.caption(t("training.features_summary"))
+
+
+def gaps_section(e, views: dict) -> None:
+    st.subheader(t("training.gaps_title"))
+    optimum = e.optimal_gap()
+    st.plotly_chart(figures.gap_histogram_figure(views["gap_edges"], views["gap_counts"], optimum, {
+        "title": t("training.gaps_chart"), "x": t("training.axis_test_gap"), "y": t("training.axis_examples"),
+        "one_hot": t("legend.one_hot"), "smoothed": t("training.smoothed_eps", eps=f"{e.eps:.2f}"),
+        "optimum": t("legend.optimum")}), key="train_gaps", config=PLOT_CONFIG)
+    st.caption(t("training.gaps_summary", median_one_hot=number(views['gap_medians'][0], 2),
+                 median_smoothed=number(views['gap_medians'][1], 2), p95_one_hot=number(views['gap_p95'][0], 2),
+                 p95_smoothed=number(views['gap_p95'][1], 2),
+                 optimum=number(optimum, 2)))
+
+
+def main() -> None:
+    begin_page("training", PARAMS)
+    settings = controls()
+    e = train(settings)
+    notices(e, settings)
+    views = compute.training_views(settings)
+    metrics_section(e)
+    calibration_section(e, views)
+    st.divider()
+    curves_section(e)
+    st.divider()
+    features_section(settings)
+    st.divider()
+    gaps_section(e, views)
+    st.divider()
+    st.subheader(t("training.paper_title"))
+    st.markdown(t("training.paper_text"))
+    write_to_url(PARAMS)
+
+
+main()
