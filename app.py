@@ -2,12 +2,18 @@
 
 import streamlit as st
 
+from urllib.parse import urlencode
+
+from pages.ui.charts import PRESENT_KEY, presenting
 from pages.ui.i18n import DEFAULT_LANGUAGE, LANGUAGE_KEY, LANGUAGES, t
-from pages.ui.params import Param, one_of, seed_from_url, show_url_notices, write_to_url
-from pages.ui.shell import inside_shell
+from pages.ui.params import HIDE_URL, Param, one_of, seed_from_url, show_url_notices, write_to_url
+from pages.ui.shell import current_params, inside_shell
 
 LANGUAGE_NAMES = {"en": "English", "zh": "中文"}
-SHELL_PARAMS = (Param(LANGUAGE_KEY, "lang", DEFAULT_LANGUAGE, one_of(LANGUAGES), "en | zh"),)
+SHELL_PARAMS = (Param(LANGUAGE_KEY, "lang", DEFAULT_LANGUAGE, one_of(LANGUAGES), "en | zh"),
+                Param(PRESENT_KEY, "present", False, one_of((False, True)), "True | False"))
+# presenter mode: every rem-sized text a third larger (Streamlit sizes its text in rem)
+PRESENTER_CSS = "<style>html { font-size: 1.3rem; }</style>"
 
 
 def pages() -> list:
@@ -25,17 +31,41 @@ def pages() -> list:
     ]
 
 
+def lesson_link() -> None:
+    """In the sidebar: the link to this page with its current settings, chosen controls hidden, and
+    optionally presenter mode, for a teacher to paste into a lesson plan."""
+    params = current_params()
+    if not params:
+        return
+    with st.sidebar.expander(t("shell.lesson_title"), icon=":material/link:"):
+        st.caption(t("shell.lesson_help"))
+        hide = st.multiselect(t("shell.lesson_hide"), [p.url for p in params], key="lesson_hide_" + params[0].key)
+        present = st.checkbox(t("shell.lesson_present"), key="lesson_present")
+        query = {name: value for name, value in st.query_params.to_dict().items() if name not in (HIDE_URL, "present")}
+        if hide:
+            query[HIDE_URL] = ",".join(hide)
+        if present:
+            query["present"] = "True"
+        base = (st.context.url or "").split("?")[0]
+        st.code(base + ("?" + urlencode(query, safe=",") if query else ""), language=None, wrap_lines=True)
+
+
 def main() -> None:
     rejected = seed_from_url(SHELL_PARAMS)
-    st.set_page_config(page_title="Label Smoothing Lab", page_icon=":material/blur_on:", layout="wide")
+    st.set_page_config(page_title="Label Smoothing Lab", page_icon=":material/blur_on:", layout="wide",
+                       initial_sidebar_state="collapsed" if presenting() else "auto")
     with st.sidebar:
         st.segmented_control("Language · 语言", LANGUAGES, key=LANGUAGE_KEY, format_func=LANGUAGE_NAMES.get,
                              required=True, persist_state="session")
+        st.toggle(t("shell.present"), key=PRESENT_KEY, help=t("shell.present_help"), persist_state="session")
+    if presenting():
+        st.html(PRESENTER_CSS)
     write_to_url(SHELL_PARAMS)
     show_url_notices(rejected)
     navigation = st.navigation(pages())
     with inside_shell():
         navigation.run()
+        lesson_link()
 
 
 if __name__ == "__main__":

@@ -3,8 +3,8 @@
 import numpy as np
 import streamlit as st
 
-from pages.ui import compute, figures, widgets
-from pages.ui.formatting import number
+from pages.ui import charts, compute, figures, widgets
+from pages.ui.formatting import number, vector
 from pages.ui.i18n import option_labels, t
 from pages.ui.params import Param, float_in, int_in, one_of, write_to_url
 from pages.ui.shell import begin_page
@@ -71,10 +71,10 @@ def main() -> None:
     m2.metric(t("by_hand.loss_smoothed"), number(result["loss_smoothed"], 4))
     m3.metric(t("by_hand.p_true"), number(float(result["p"][label]), 4))
     left, right = st.columns(2, gap="medium")
-    left.plotly_chart(figures.probabilities_figure(result["p"], result["one_hot"], result["smoothed"], label, {
+    charts.show(left, figures.probabilities_figure(result["p"], result["one_hot"], result["smoothed"], label, {
         "title": t("by_hand.prob_title"), "x": t("axis.class_plain"), "y": t("axis.probability"),
         "p": t("by_hand.legend_p"), "one_hot": t("legend.one_hot"), "smoothed": t("legend.smoothed")}),
-        key="hand_prob_chart", config={"displaylogo": False})
+        key="hand_prob_chart", summary=t("summary.probabilities", p=vector(result["p"])))
     with right:
         predict = st.toggle(t("by_hand.predict"), key="hand_predict", help=t("by_hand.predict_help"), persist_state="session")
         revealed = st.session_state.get("hand_revealed", False)
@@ -85,10 +85,10 @@ def main() -> None:
                 guess_columns[k % 5].segmented_control(f"z{k}", ("↑", "↓"), key=f"hand_guess_{k}")
             st.button(t("by_hand.reveal"), key="hand_reveal", on_click=reveal, args=(True,), type="primary")
         else:
-            st.plotly_chart(figures.logit_step_figure(result["step_one_hot"], result["step_smoothed"], label, {
+            charts.show(st, figures.logit_step_figure(result["step_one_hot"], result["step_smoothed"], label, {
                 "title": t("by_hand.step_title"), "x": t("axis.class_plain"), "y": t("by_hand.step_axis"),
                 "one_hot": t("legend.one_hot"), "smoothed": t("legend.smoothed")}), key="hand_step_chart",
-                config={"displaylogo": False})
+                summary=t("summary.steps", one_hot=vector(result["step_one_hot"]), smoothed=vector(result["step_smoothed"])))
             if predict:
                 target = result["step_smoothed"] if eps > 0 else result["step_one_hot"]
                 guesses = [st.session_state.get(f"hand_guess_{k}") for k in range(num_classes)]

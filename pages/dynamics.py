@@ -5,7 +5,7 @@ import time
 import numpy as np
 import streamlit as st
 
-from pages.ui import compute, figures, widgets
+from pages.ui import charts, compute, figures, widgets
 from pages.ui.formatting import count, number
 from pages.ui.i18n import option_labels, t
 from pages.ui.params import Param, float_in, int_in, one_of, write_to_url
@@ -75,7 +75,6 @@ def figure_texts() -> dict[str, dict[str, str]]:
     }
 
 
-CHART_CONFIG = {"displaylogo": False}
 def draw_charts(slots: dict, settings: dict, texts: dict, log_steps: bool, partial=None) -> None:
     """A partial (live) result is drawn uncached, thinned and unkeyed (it is redrawn within one run);
     a finished scene comes from the cache, with stable keys so the next run updates it in place."""
@@ -85,7 +84,7 @@ def draw_charts(slots: dict, settings: dict, texts: dict, log_steps: bool, parti
             figure = builder(partial.thinned(compute.LIVE_RECORDS), texts[kind], log_steps)
         else:
             figure = compute.dynamics_figure(kind, scene, compute.freeze(texts[kind]), log_steps)
-        slots[kind].plotly_chart(figure, key=None if partial is not None else f"dyn_chart_{kind}", config=CHART_CONFIG)
+        charts.show(slots[kind], figure, key=None if partial is not None else f"dyn_chart_{kind}")
 
 
 def chart_slot(parent, kind: str):
@@ -149,6 +148,10 @@ def results(settings: dict, log_steps: bool, live: bool) -> None:
     with right2:
         st.markdown(t("dynamics.explain_gradient"))
         st.markdown(t("dynamics.explain_mean"))
+    st.caption(t("summary.dynamics", steps=count(result.total_steps), one_hot=number(result.gap[-1, 0]),
+                 smoothed=number(result.gap[-1, 1]), optimum=number(result.optimal_gap),
+                 p_one_hot=number(result.p_true[-1, 0]), p_smoothed=number(result.p_true[-1, 1]),
+                 grad_one_hot=number(result.wrong_gradient[-1, 0]), grad_smoothed=number(result.wrong_gradient[-1, 1])))
     st.subheader(t("dynamics.replay_heading"))
     st.caption(t("dynamics.replay_caption", shown=result.shown_classes.size, K=result.num_classes))
     replay = st.empty()
@@ -165,8 +168,8 @@ def results(settings: dict, log_steps: bool, live: bool) -> None:
             time.sleep(max(0.0, LIVE_FRAME_SECONDS - (time.perf_counter() - started)))
         progress.caption(t("dynamics.run_hint"))
     draw_charts(slots, settings, texts, log_steps)
-    replay.plotly_chart(compute.dynamics_figure("replay", scene, compute.freeze(texts["replay"]), False),
-                        key="dyn_replay", config=CHART_CONFIG)
+    charts.show(replay, compute.dynamics_figure("replay", scene, compute.freeze(texts["replay"]), False),
+                        key="dyn_replay")
 
 
 def main() -> None:

@@ -5,8 +5,8 @@ import numpy as np
 import streamlit as st
 
 import lsr_core as core
-from pages.ui import compute, figures, widgets
-from pages.ui.formatting import number
+from pages.ui import charts, compute, figures, widgets
+from pages.ui.formatting import number, vector
 from pages.ui.i18n import option_labels, t
 from pages.ui.params import Param, float_in, one_of, write_to_url
 from pages.ui.shell import begin_page
@@ -36,39 +36,39 @@ def curves_section(num_classes: int, eps: float, prior: str) -> None:
         current = (eps * num_classes / (num_classes - 1), current[1])
     labels = {"y": t("axis.gap"), "current": t("gap_explorer.current"), "sweep": t("gap_explorer.sweep")}
     left, right = st.columns(2, gap="medium")
-    left.plotly_chart(figures.gap_curves_figure(curves, current, labels | {
+    charts.show(left, figures.gap_curves_figure(curves, current, labels | {
         "title": t("gap_explorer.by_eps"),
         "x": t("gap_explorer.axis_eps_aligned") if align else t("gap_explorer.axis_eps")}),
-        key="gap_eps_chart", config={"displaylogo": False})
+        key="gap_eps_chart")
     classes = data["classes"].astype(float)
-    right.plotly_chart(figures.gap_curves_figure(
+    charts.show(right, figures.gap_curves_figure(
         [(t(f"conv.{kind}"), kind, classes, data["by_k"][kind]) for kind in widgets.PRIORS],
         (float(num_classes), compute.optimal_gap(num_classes, eps, prior)) if eps > 0 else None,
         labels | {"title": t("gap_explorer.by_k", eps=f"{eps:.2f}"), "x": t("gap_explorer.axis_k")}),
-        key="gap_k_chart", config={"displaylogo": False})
-    st.caption(t("gap_explorer.conversion"))
+        key="gap_k_chart")
+    st.caption(t("summary.gap_curves", K=num_classes, eps=f"{eps:.2f}",
+                 gap=number(compute.optimal_gap(num_classes, eps, prior)) if eps > 0 else "+∞")
+               + " " + t("gap_explorer.conversion"))
 
     st.subheader(t("gap_explorer.sweep_title"))
     sweep_classes = min(num_classes, compute.SWEEP_MAX_CLASSES)
     worst = float(np.abs(sweep["reached"] - sweep["closed"]).max())
-    st.plotly_chart(figures.gap_curves_figure([(t(f"conv.{prior}"), prior, sweep["eps"], sweep["closed"])], None, {
+    charts.show(st, figures.gap_curves_figure([(t(f"conv.{prior}"), prior, sweep["eps"], sweep["closed"])], None, {
         "title": t("gap_explorer.sweep_chart", K=sweep_classes), "x": t("gap_explorer.axis_eps"), "y": t("axis.gap"),
         "current": t("gap_explorer.current"), "sweep": t("gap_explorer.sweep")}, sweep=(sweep["eps"], sweep["reached"])),
-        key="gap_sweep_chart", config={"displaylogo": False})
-    st.caption(t("gap_explorer.sweep_result", K=sweep_classes, worst=number(worst)) +
-               ("" if sweep_classes == num_classes else " " + t("gap_explorer.sweep_capped", K=num_classes)))
+        key="gap_sweep_chart", summary=t("gap_explorer.sweep_result", K=sweep_classes, worst=number(worst)) +
+        ("" if sweep_classes == num_classes else " " + t("gap_explorer.sweep_capped", K=num_classes)))
 
 
 def loss_section(num_classes: int, eps: float, prior: str) -> None:
     st.subheader(t("gap_explorer.loss_title"))
     terms = compute.regulariser_terms(num_classes, eps, prior)
     gap = compute.optimal_gap(num_classes, eps, prior)
-    st.plotly_chart(figures.loss_versus_gap_figure(terms, gap, {
+    charts.show(st, figures.loss_versus_gap_figure(terms, gap, {
         "title": t("gap_explorer.loss_chart"), "x": t("axis.gap"), "y": t("axis.loss"),
         "one_hot": t("gap_explorer.legend_one_hot"), "smoothed": t("gap_explorer.legend_smoothed"),
         "data": t("regulariser.legend_data"), "prior": t("regulariser.legend_prior"), "minimum": t("gap_explorer.minimum")}),
-        key="gap_loss_chart", config={"displaylogo": False})
-    st.caption(t("gap_explorer.loss_caption", gap=number(gap)))
+        key="gap_loss_chart", summary=t("gap_explorer.loss_caption", gap=number(gap)))
 
 
 def prior_section(num_classes: int, eps: float) -> None:
@@ -94,10 +94,10 @@ def prior_section(num_classes: int, eps: float) -> None:
     else:
         prior = core.prior_distribution(0, num_classes, kind)
     result = compute.prior_optimum(num_classes, eps, tuple(float(u) for u in prior))
-    st.plotly_chart(figures.optimal_logits_figure(result["z"], {
+    charts.show(st, figures.optimal_logits_figure(result["z"], {
         "title": t("gap_explorer.prior_chart"), "x": t("axis.class_plain"), "y": t("gap_explorer.axis_optimal_logit"),
         "finite": "z* = log q′ + α", "infinite": t("gap_explorer.minus_infinity")}),
-        key="gap_prior_chart", config={"displaylogo": False})
+        key="gap_prior_chart", summary=t("summary.prior_logits", z=vector(result["z"], 3)))
     infinite = int(np.isinf(result["z"]).sum())
     if infinite:
         st.warning(t("gap_explorer.zero_prior", n=infinite), icon=":material/south:")

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from pages.ui import compute, figures, widgets
+from pages.ui import charts, compute, figures, widgets
 from pages.ui.formatting import number
 from pages.ui.i18n import t
 from pages.ui.params import write_to_url
@@ -31,12 +31,13 @@ def main() -> None:
 
         one_hot, smoothed = compute.target_vectors(num_classes, eps, prior)
         gap = compute.optimal_gap(num_classes, eps, prior)
-        st.plotly_chart(figures.targets_figure(one_hot, smoothed, {
+        charts.show(st, figures.targets_figure(one_hot, smoothed, {
             "title": t("home.bars_title", K=num_classes, eps=f"{eps:.2f}"),
             "x": t("axis.class"), "y": t("axis.target_probability"),
             "one_hot": t("legend.one_hot"), "smoothed": t("legend.smoothed"),
             "true_class": t("legend.true_class"), "wrong_class": t("legend.wrong_class"),
-        }), key="home_targets_chart", config={"displaylogo": False})
+        }), key="home_targets_chart", summary=t("summary.targets", K=num_classes, true=f"{smoothed[0]:.4f}",
+                                                 wrong=f"{smoothed[1]:.4f}", gap=number(gap)))
         m1, m2, m3 = st.columns(3)
         m1.metric(t("home.metric_true"), f"{smoothed[0]:.4f}")
         m2.metric(t("home.metric_wrong"), f"{smoothed[1]:.4f}")

@@ -3,7 +3,7 @@
 import numpy as np
 import streamlit as st
 
-from pages.ui import compute, figures, widgets
+from pages.ui import charts, compute, figures, widgets
 from pages.ui.formatting import count, number
 from pages.ui.i18n import t
 from pages.ui.params import Param, float_in, one_of, write_to_url
@@ -30,11 +30,14 @@ def main() -> None:
     steps = int(c6.select_slider(t("controls.steps"), STEPS, key="land_steps", format_func=count, persist_state="session"))
     write_to_url(PARAMS)
     scape = compute.landscape(eps, prior, (g1, g2), lr, steps)
-    st.plotly_chart(figures.landscape_figure(scape, {
+    charts.show(st, figures.landscape_figure(scape, {
         "title": t("landscape.chart_title"), "x": t("landscape.axis_g1"), "y": t("landscape.axis_g2"),
         "one_hot": t("legend.one_hot"), "smoothed": t("legend.smoothed"), "path": t("landscape.path"),
         "start": t("landscape.start"), "minimum": t("landscape.minimum"), "loss": t("axis.loss")}),
-        key="land_chart", config={"displaylogo": False})
+        key="land_chart", visible=False, summary=t("summary.landscape",
+            one_hot=f"({number(scape.path_one_hot[-1][0], 3)}, {number(scape.path_one_hot[-1][1], 3)})",
+            smoothed=f"({number(scape.path_smoothed[-1][0], 3)}, {number(scape.path_smoothed[-1][1], 3)})",
+            gap=number(scape.optimal_gap, 4)))
     end_one_hot, end_smoothed = scape.path_one_hot[-1], scape.path_smoothed[-1]
     m1, m2, m3 = st.columns(3)
     m1.metric(t("landscape.metric_one_hot"), f"({number(end_one_hot[0], 3)}, {number(end_one_hot[1], 3)})")

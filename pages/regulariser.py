@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from pages.ui import compute, figures, widgets
+from pages.ui import charts, compute, figures, widgets
 from pages.ui.formatting import count, number
 from pages.ui.i18n import t
 from pages.ui.params import Param, float_in, int_in, one_of, write_to_url
@@ -28,11 +28,12 @@ def terms_section(num_classes: int, eps: float, prior: str, gap: float) -> None:
     m4.metric(t("regulariser.metric_kl"), number(terms.kl[index], 4))
     weight = t("regulariser.weight", ratio=number(eps / (1 - eps), 4)) if eps < 1 else t("regulariser.weight_infinite")
     st.caption(t("regulariser.terms_caption", entropy=number(terms.prior_entropy, 4)) + " " + weight)
-    st.plotly_chart(figures.regulariser_terms_figure(terms, gap, {
+    charts.show(st, figures.regulariser_terms_figure(terms, gap, {
         "title": t("regulariser.chart_title"), "x": t("axis.gap"), "y": t("axis.loss"),
         "data": t("regulariser.legend_data"), "prior": t("regulariser.legend_prior"),
         "total": t("regulariser.legend_total"), "current": t("regulariser.legend_current")}),
-        key="reg_terms_chart", config={"displaylogo": False})
+        key="reg_terms_chart", summary=t("summary.regulariser", gap=number(gap, 4), total=number(terms.total[index], 4),
+                                          minimum=number(float(terms.gaps[terms.total.argmin()]), 2)))
 
 
 def dropout_section(num_classes: int, eps: float, prior: str, gap: float) -> None:
@@ -42,15 +43,15 @@ def dropout_section(num_classes: int, eps: float, prior: str, gap: float) -> Non
     draws = c1.select_slider(t("regulariser.draws"), DRAWS, key="reg_draws", format_func=count, persist_state="session")
     seed = c2.number_input(t("controls.seed"), min_value=0, max_value=9999, step=1, key="reg_seed", persist_state="session")
     dropout = compute.label_dropout(num_classes, eps, prior, gap, int(draws), int(seed))
-    st.plotly_chart(figures.label_dropout_figure(dropout, {
+    charts.show(st, figures.label_dropout_figure(dropout, {
         "title": t("regulariser.dropout_chart"), "x": t("regulariser.axis_draws"), "y_loss": t("axis.loss"),
         "y_error": t("regulariser.axis_error"), "mean": t("regulariser.legend_mean"), "band": t("regulariser.legend_band"),
         "exact": t("regulariser.legend_exact"), "error": t("regulariser.legend_error"),
         "reference": t("regulariser.legend_reference"), "loss_title": t("regulariser.loss_panel"),
-        "error_title": t("regulariser.error_panel")}), key="reg_dropout_chart", config={"displaylogo": False})
-    st.caption(t("regulariser.dropout_result", n=count(int(dropout.draws[-1])), mean=number(dropout.mean_loss[-1], 5),
-                 exact=number(dropout.smoothed_loss, 5), se=number(dropout.standard_error[-1]),
-                 grad=number(dropout.gradient_error[-1])))
+        "error_title": t("regulariser.error_panel")}), key="reg_dropout_chart",
+        summary=t("regulariser.dropout_result", n=count(int(dropout.draws[-1])), mean=number(dropout.mean_loss[-1], 5),
+                  exact=number(dropout.smoothed_loss, 5), se=number(dropout.standard_error[-1]),
+                  grad=number(dropout.gradient_error[-1])))
 
 
 def main() -> None:

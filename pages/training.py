@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from pages.ui import compute, figures, widgets
+from pages.ui import charts, compute, figures, widgets
 from pages.ui.formatting import number
 from pages.ui.params import Param, float_in, int_in, one_of, write_to_url
 from pages.ui.i18n import option_labels, t
@@ -20,7 +20,6 @@ PARAMS = widgets.scene_params("train", max_classes=MAX_CLASSES, default_classes=
 )
 RUN_NAMES = ("one_hot", "smoothed")
 SPLITS = ("train", "test")
-PLOT_CONFIG = {"displaylogo": False}
 
 
 def controls() -> tuple:
@@ -85,19 +84,21 @@ def calibration_section(e, views: dict) -> None:
     columns = st.columns(2, gap="medium")
     for column, name, run in zip(columns, RUN_NAMES, (e.one_hot, e.smoothed)):
         rel = views["reliability"][name]
-        column.plotly_chart(figures.reliability_figure(rel, name, _reliability_text(
+        charts.show(column, figures.reliability_figure(rel, name, _reliability_text(
             t("training.reliability_chart", run=t(f"legend.{name}"), ece=f"{rel.ece:.3f}"))),
-            key=f"train_reliability_{name}", config=PLOT_CONFIG)
-        column.caption(t("training.reliability_summary", run=t(f"legend.{name}"), ece=f"{rel.ece:.3f}",
-                         confidence=f"{run.metrics.mean_confidence:.3f}", accuracy=f"{run.metrics.test_accuracy:.3f}"))
+            key=f"train_reliability_{name}",
+            summary=t("training.reliability_summary", run=t(f"legend.{name}"), ece=f"{rel.ece:.3f}",
+                      confidence=f"{run.metrics.mean_confidence:.3f}", accuracy=f"{run.metrics.test_accuracy:.3f}"))
     with st.expander(t("training.temperature_title"), icon=":material/thermostat:"):
         rel = views["reliability"]["temperature"]
         left, right = st.columns(2, gap="medium")
         left.markdown(t("training.temperature_text", T=f"{e.temperature:.2f}", ece=f"{rel.ece:.3f}",
                         ece_one_hot=f"{e.one_hot.metrics.ece:.3f}", ece_smoothed=f"{e.smoothed.metrics.ece:.3f}"))
-        right.plotly_chart(figures.reliability_figure(rel, "temperature", _reliability_text(
+        charts.show(right, figures.reliability_figure(rel, "temperature", _reliability_text(
             t("training.reliability_temperature_chart", T=f"{e.temperature:.2f}", ece=f"{rel.ece:.3f}"))),
-            key="train_reliability_temperature", config=PLOT_CONFIG)
+            key="train_reliability_temperature", visible=False,
+            summary=t("training.temperature_text", T=f"{e.temperature:.2f}", ece=f"{rel.ece:.3f}",
+                      ece_one_hot=f"{e.one_hot.metrics.ece:.3f}", ece_smoothed=f"{e.smoothed.metrics.ece:.3f}"))
 
 
 def _reliability_text(title: str) -> dict[str, str]:
@@ -109,13 +110,13 @@ def _reliability_text(title: str) -> dict[str, str]:
 
 def curves_section(e) -> None:
     st.subheader(t("training.curves_title"))
-    st.plotly_chart(figures.learning_curves_figure({"one_hot": e.one_hot, "smoothed": e.smoothed}, {
+    charts.show(st, figures.learning_curves_figure({"one_hot": e.one_hot, "smoothed": e.smoothed}, {
         "title": t("training.curves_chart"), "x": t("training.axis_epoch"), "loss": t("training.axis_nll"),
         "accuracy": t("training.axis_accuracy"), "one_hot": t("legend.one_hot"), "smoothed": t("legend.smoothed"),
-        "train": t("training.train_split"), "test": t("training.test_split")}), key="train_curves", config=PLOT_CONFIG)
-    st.caption(t("training.curves_summary",
-                 best_one_hot=f"{e.one_hot.test_loss.min():.3f}", last_one_hot=f"{e.one_hot.test_loss[-1]:.3f}",
-                 best_smoothed=f"{e.smoothed.test_loss.min():.3f}", last_smoothed=f"{e.smoothed.test_loss[-1]:.3f}"))
+        "train": t("training.train_split"), "test": t("training.test_split")}), key="train_curves",
+        summary=t("training.curves_summary",
+                  best_one_hot=f"{e.one_hot.test_loss.min():.3f}", last_one_hot=f"{e.one_hot.test_loss[-1]:.3f}",
+                  best_smoothed=f"{e.smoothed.test_loss.min():.3f}", last_smoothed=f"{e.smoothed.test_loss[-1]:.3f}"))
 
 
 def features_section(settings: tuple) -> None:
@@ -136,24 +137,23 @@ def features_section(settings: tuple) -> None:
     projections = compute.template_projections(settings, tuple(sorted(chosen)), split)
     columns = st.columns(2, gap="medium")
     for column, name in zip(columns, RUN_NAMES):
-        column.plotly_chart(figures.projection_figure(projections[name], {
+        spread, unevenness = projections[name].cluster_shape()
+        charts.show(column, figures.projection_figure(projections[name], {
             "title": t("training.projection_chart", run=t(f"legend.{name}")), "x": t("training.axis_plane_x"),
             "y": t("training.axis_plane_y"), "class": t("training.class_k")}),
-            key=f"train_projection_{name}", config=PLOT_CONFIG)
-        spread, unevenness = projections[name].cluster_shape()
-        column.caption(t("training.shape_summary", run=t(f"legend.{name}"), spread=number(spread, 2),
-                         unevenness=number(unevenness, 2)))
+            key=f"train_projection_{name}", summary=t("training.shape_summary", run=t(f"legend.{name}"),
+                                                       spread=number(spread, 2), unevenness=number(unevenness, 2)))
     st.caption(t("training.features_summary"))
 
 
 def gaps_section(e, views: dict) -> None:
     st.subheader(t("training.gaps_title"))
     optimum = e.optimal_gap()
-    st.plotly_chart(figures.gap_histogram_figure(views["gap_edges"], views["gap_counts"], optimum, {
+    charts.show(st, figures.gap_histogram_figure(views["gap_edges"], views["gap_counts"], optimum, {
         "title": t("training.gaps_chart"), "x": t("training.axis_test_gap"), "y": t("training.axis_examples"),
         "one_hot": t("legend.one_hot"), "smoothed": t("training.smoothed_eps", eps=f"{e.eps:.2f}"),
-        "optimum": t("legend.optimum")}), key="train_gaps", config=PLOT_CONFIG)
-    st.caption(t("training.gaps_summary", median_one_hot=number(views['gap_medians'][0], 2),
+        "optimum": t("legend.optimum")}), key="train_gaps",
+        summary=t("training.gaps_summary", median_one_hot=number(views['gap_medians'][0], 2),
                  median_smoothed=number(views['gap_medians'][1], 2), p95_one_hot=number(views['gap_p95'][0], 2),
                  p95_smoothed=number(views['gap_p95'][1], 2),
                  optimum=number(optimum, 2)))

@@ -49,7 +49,7 @@ def test_conventions_page(app_test, lang, query):
     rows = core.library_table(k, eps)
     np.testing.assert_allclose(table.iloc[:, 3].to_numpy(), [row.true_target for row in rows])
     if 0 < eps < 1:
-        assert len(at.expander) == 5
+        assert len(at.main.expander) == 5
         assert at.metric[-1].value == number(conventions.loss_split(k, eps).correct)
     if query.get("conv") == "others" and eps > (k - 1) / k:
         assert at.warning  # no eps/K equivalent

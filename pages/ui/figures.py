@@ -512,3 +512,28 @@ def gap_histogram_figure(edges: np.ndarray, counts: np.ndarray, optimum: float, 
                                  line=dict(color=palette.REFERENCE, dash=palette.OPTIMUM_DASH, width=3)))
     fig.update_layout(barmode="overlay", bargap=0.0)
     return _layout(fig, text["title"], text["x"], text["y"], height=HEIGHTS["gap_hist"])
+
+
+# ---------------------------------------------------------------- presenter mode
+
+PRESENTER_FONT = 1.45   # factors for a projector at the back of a classroom
+PRESENTER_LINE = 1.6
+PRESENTER_MARKER = 1.4
+PRESENTER_HEIGHT = 1.15
+
+
+def for_presenter(fig: go.Figure) -> go.Figure:
+    """A copy of `fig` with larger text, thicker lines and bigger markers (the original is left alone:
+    it may be a cached object shared by every session)."""
+    big = go.Figure(fig)
+    size = big.layout.font.size or FONT["size"]
+    big.update_layout(font=dict(size=round(size * PRESENTER_FONT)),
+                      height=round((big.layout.height or 380) * PRESENTER_HEIGHT))
+    for trace in big.data:
+        line = getattr(trace, "line", None)
+        if line is not None and getattr(trace, "mode", None) != "markers" and trace.type in ("scatter", "scattergl"):
+            trace.line.width = (line.width or 2) * PRESENTER_LINE
+        marker = getattr(trace, "marker", None)
+        if marker is not None and isinstance(getattr(marker, "size", None), (int, float)):
+            trace.marker.size = marker.size * PRESENTER_MARKER
+    return big

@@ -33,3 +33,14 @@ def count(value: int) -> str:
     '100,000'
     """
     return f"{value:,}"
+
+
+def vector(values, digits: int = 3, limit: int = 10) -> str:
+    """A short vector for a sentence: the first `limit` entries, then how many more.
+
+    >>> vector([0.5, 0.25, 0.25]), vector(range(12), digits=0, limit=2)
+    ('[0.500, 0.250, 0.250]', '[0, 1, … (+10)]')
+    """
+    values = list(values)
+    shown = ", ".join(number(float(v), digits) for v in values[:limit])
+    return f"[{shown}, … (+{len(values) - limit})]" if len(values) > limit else f"[{shown}]"

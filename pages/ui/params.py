@@ -74,6 +74,27 @@ def parse_url_values(params, query: dict[str, str]) -> tuple[dict[str, Any], lis
     return accepted, rejected
 
 
+HIDE_URL = "hide"   # a lesson link's list of controls to hide, by URL name: hide=eps,conv
+
+
+def hidden_keys(params, text: str) -> tuple[list[str], list[tuple[str, str, str]]]:
+    """Pure: the widget keys named (by URL name, comma-separated) in `text`, and a rejected triple for
+    each name that is not a control of this page.
+
+    >>> hidden_keys([Param("dyn_eps", "eps", 0.1, float, "0 … 1")], "eps, nope")[0]
+    ['dyn_eps']
+    """
+    by_url = {param.url: param.key for param in params}
+    keys, unknown = [], []
+    for name in (part.strip() for part in str(text).split(",")):
+        if name in by_url:
+            keys.append(by_url[name])
+        elif name:
+            unknown.append(name[:40])
+    rejected = [(HIDE_URL, ",".join(unknown), " | ".join(by_url) or "—")] if unknown else []
+    return keys, rejected
+
+
 def seed_from_url(params) -> list[tuple[str, str, str]]:
     """Fill session state for keys not set yet: from the URL if valid, else the default. Returns the
     rejected URL values so the page can say what it ignored."""

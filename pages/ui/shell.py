@@ -17,6 +17,7 @@ _run = threading.local()  # per script-run thread: is the shell on the stack rig
 @contextmanager
 def inside_shell():
     _run.active = True
+    _run.params = ()
     try:
         yield
     finally:
@@ -24,15 +25,27 @@ def inside_shell():
 
 
 def begin_page(section: str, params) -> None:
-    """Every page's preamble: inside the shell, URL values seeded, title, lead, notices for bad URL values."""
+    """Every page's preamble: inside the shell, URL values seeded, controls a lesson link hides hidden,
+    title, lead (one line in presenter mode), notices for bad URL values."""
+    from .charts import presenting
     from .i18n import t
-    from .params import seed_from_url, show_url_notices
+    from .params import HIDE_URL, hidden_keys, seed_from_url, show_url_notices
 
     require_shell()
+    _run.params = params   # for the lesson-link builder the shell draws after the page
     rejected = seed_from_url(params)
+    keys, unknown = hidden_keys(params, st.query_params.get(HIDE_URL, ""))
+    if keys:
+        # every keyed widget sits in an element with the class st-key-<key>; its value still comes from the URL
+        st.html("<style>" + ", ".join(f".st-key-{key}" for key in keys) + " { display: none; }</style>")
     st.title(t(f"{section}.title"))
-    st.markdown(t(f"{section}.lead"))
-    show_url_notices(rejected)
+    st.markdown(t(f"{section}.lead_short" if presenting() else f"{section}.lead"))
+    show_url_notices(rejected + unknown)
+
+
+def current_params() -> tuple:
+    """The URL parameters of the page that ran in this script run (empty before one has)."""
+    return getattr(_run, "params", ())
 
 
 def require_shell() -> None:
