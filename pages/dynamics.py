@@ -5,7 +5,7 @@ import time
 import numpy as np
 import streamlit as st
 
-from pages.ui import charts, compute, figures, widgets
+from pages.ui import charts, compute, exports, figures, widgets
 from pages.ui.formatting import count, number
 from pages.ui.i18n import option_labels, t
 from pages.ui.params import Param, float_in, int_in, one_of, write_to_url
@@ -172,10 +172,23 @@ def results(settings: dict, log_steps: bool, live: bool) -> None:
                         key="dyn_replay")
 
 
+def take_home(settings: dict) -> None:
+    """The scene as a CSV of every recorded step, and as a PyTorch script to continue in a notebook."""
+    st.subheader(t("export.title"))
+    c = compute.comparison(**settings)
+    left, right = st.columns([2, 5])
+    charts.csv_download(left, lambda: exports.dynamics_columns(c), "label_smoothing_dynamics.csv", "dyn_csv")
+    right.caption(t("export.dynamics_csv", records=count(c.steps.size)))
+    with st.expander(t("export.pytorch_title"), icon=":material/code:"):
+        st.caption(t("export.pytorch_help"))
+        st.code(exports.pytorch_snippet(**settings), language="python")
+
+
 def main() -> None:
     begin_page("dynamics", PARAMS)
     settings, log_steps, live = controls()
     results(settings, log_steps, live)
+    take_home(settings)
 
 
 main()

@@ -58,6 +58,9 @@ def curves_section(num_classes: int, eps: float, prior: str) -> None:
         "current": t("gap_explorer.current"), "sweep": t("gap_explorer.sweep")}, sweep=(sweep["eps"], sweep["reached"])),
         key="gap_sweep_chart", summary=t("gap_explorer.sweep_result", K=sweep_classes, worst=number(worst)) +
         ("" if sweep_classes == num_classes else " " + t("gap_explorer.sweep_capped", K=num_classes)))
+    charts.csv_download(st, lambda: {"eps": sweep["eps"], "gap_by_descent": sweep["reached"],
+                                     "gap_closed_form": sweep["closed"]}, f"label_smoothing_gap_sweep_K{sweep_classes}.csv",
+                        "gap_csv")
 
 
 def loss_section(num_classes: int, eps: float, prior: str) -> None:

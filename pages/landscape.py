@@ -38,6 +38,10 @@ def main() -> None:
             one_hot=f"({number(scape.path_one_hot[-1][0], 3)}, {number(scape.path_one_hot[-1][1], 3)})",
             smoothed=f"({number(scape.path_smoothed[-1][0], 3)}, {number(scape.path_smoothed[-1][1], 3)})",
             gap=number(scape.optimal_gap, 4)))
+    charts.csv_download(st, lambda: {"step": scape.path_steps, "g1_one_hot": scape.path_one_hot[:, 0],
+                                     "g2_one_hot": scape.path_one_hot[:, 1], "g1_smoothed": scape.path_smoothed[:, 0],
+                                     "g2_smoothed": scape.path_smoothed[:, 1]}, "label_smoothing_landscape_paths.csv",
+                        "land_csv")
     end_one_hot, end_smoothed = scape.path_one_hot[-1], scape.path_smoothed[-1]
     m1, m2, m3 = st.columns(3)
     m1.metric(t("landscape.metric_one_hot"), f"({number(end_one_hot[0], 3)}, {number(end_one_hot[1], 3)})")

@@ -34,6 +34,8 @@ def terms_section(num_classes: int, eps: float, prior: str, gap: float) -> None:
         "total": t("regulariser.legend_total"), "current": t("regulariser.legend_current")}),
         key="reg_terms_chart", summary=t("summary.regulariser", gap=number(gap, 4), total=number(terms.total[index], 4),
                                           minimum=number(float(terms.gaps[terms.total.argmin()]), 2)))
+    charts.csv_download(st, lambda: {"gap": terms.gaps, "data_term": terms.data_term, "prior_term": terms.prior_term,
+                                     "kl": terms.kl, "total": terms.total}, "label_smoothing_regulariser.csv", "reg_csv")
 
 
 def dropout_section(num_classes: int, eps: float, prior: str, gap: float) -> None:

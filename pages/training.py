@@ -117,6 +117,10 @@ def curves_section(e) -> None:
         summary=t("training.curves_summary",
                   best_one_hot=f"{e.one_hot.test_loss.min():.3f}", last_one_hot=f"{e.one_hot.test_loss[-1]:.3f}",
                   best_smoothed=f"{e.smoothed.test_loss.min():.3f}", last_smoothed=f"{e.smoothed.test_loss[-1]:.3f}"))
+    charts.csv_download(st, lambda: {"epoch": e.one_hot.epochs} | {
+        f"{field}_{name}": getattr(run, field) for name, run in (("one_hot", e.one_hot), ("smoothed", e.smoothed))
+        for field in ("train_loss", "train_accuracy", "test_loss", "test_accuracy")},
+        "label_smoothing_training_curves.csv", "train_csv")
 
 
 def features_section(settings: tuple) -> None:

@@ -28,3 +28,13 @@ def show(where, fig, key: str | None, summary: str | None = None, visible: bool 
     where.plotly_chart(fig, key=key, config=config(key), alt=f"{title}. {summary}" if summary else title)
     if summary and visible:
         where.caption(summary)
+
+
+def csv_download(where, columns, file_name: str, key: str) -> None:
+    """A download button for a CSV file; `columns` is a no-argument function returning the columns, called
+    only when the button is clicked (on Streamlit's download thread), and the click does not rerun the page."""
+    from .exports import csv_text
+    from .i18n import t
+
+    where.download_button(t("export.csv"), data=lambda: csv_text(columns()), file_name=file_name, mime="text/csv",
+                          key=key, on_click="ignore", icon=":material/download:", help=t("export.csv_help"))

@@ -1,0 +1,181 @@
+"""Classroom features (issue 8): exports, the PyTorch snippet, presenter mode, lesson links, and the
+robustness sweep that drives every page's every control to its extremes and feeds every URL parameter garbage."""
+
+import ast
+import contextlib
+import io
+import json
+
+import numpy as np
+import pytest
+
+import lsr_core as core
+from pages.ui import exports, figures
+from pages.ui.params import Param, hidden_keys
+from tests.apptest_checks import assert_url_values_ignored, no_exception
+
+PAGES = ("home", "dynamics", "by_hand", "gap_explorer", "landscape", "training", "derivation", "regulariser",
+         "conventions")
+# the training page trains on every change: start its sweep from a short run
+PAGE_QUERY = {"training": {"epochs": "10", "n": "200"}}
+
+
+# ---------- exports (pure) ----------
+
+def test_dynamics_csv_reads_back_exactly():
+    c = core.compare_runs(5, 0.1, "others", 1.0, 300, np.zeros(5))
+    text = exports.csv_text(exports.dynamics_columns(c))
+    header, *rows = text.strip().splitlines()
+    names = header.split(",")
+    table = np.loadtxt(io.StringIO("\n".join(rows)), delimiter=",")
+    assert table.shape == (c.steps.size, len(names))
+    np.testing.assert_array_equal(table[:, names.index("gap_smoothed")], c.gap[:, 1])   # round-trip precision
+    np.testing.assert_array_equal(table[:, names.index("p_true_one_hot")], c.p_true[:, 0])
+
+
+@pytest.mark.parametrize("prior", ["uniform", "others"])
+@pytest.mark.parametrize("eps", [0.0, 0.1, 1.0])
+def test_pytorch_snippet_is_valid_python_with_the_scene(prior, eps):
+    code = exports.pytorch_snippet(7, eps, prior, 0.5, 300, "random", 3, 2.0)
+    ast.parse(code)
+    assert f"K, eps, lr, steps = 7, {eps!r}, 0.5, 300" in code
+    assert ("label_smoothing=eps" in code) == (prior == "uniform")
+    assert "default_rng(3)" in code and "* 2.0" in code
+
+
+@pytest.mark.parametrize("prior", ["uniform", "others"])
+def test_pytorch_snippet_reproduces_the_numpy_run(prior):
+    pytest.importorskip("torch", reason="PyTorch is only installed with the benchmark extra (requirements-bench.txt)")
+    # 15 steps: far from converged, so the gap depends on every step being the same
+    settings = dict(num_classes=6, eps=0.2, prior=prior, lr=0.1, steps=15, init="random", seed=5, scale=1.5)
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        exec(compile(exports.pytorch_snippet(**settings), "snippet", "exec"), {})
+    printed = [float(line.rsplit(":", 1)[1]) for line in out.getvalue().strip().splitlines()]
+    c = core.compare_runs(6, 0.2, prior, 0.1, 15, core.initial_logits(6, "random", 5, 1.5))
+    assert abs(c.gap[-1, 1] - c.optimal_gap) > 0.01
+    assert printed[0] == pytest.approx(c.gap[-1, 1], abs=1e-6)   # printed with 6 decimals
+    assert printed[1] == pytest.approx(core.optimal_logit_gap(6, 0.2, prior), abs=1e-6)
+
+
+# ---------- presenter mode and lesson links ----------
+
+def test_for_presenter_enlarges_a_copy():
+    c = core.compare_runs(4, 0.1, "uniform", 1.0, 50, np.zeros(4))
+    fig = figures.gap_figure(c, {k: k for k in "title x y one_hot smoothed optimum theory".split()})
+    big = figures.for_presenter(fig)
+    assert big.layout.font.size > fig.layout.font.size and big.layout.height > fig.layout.height
+    assert big.data[0].line.width > fig.data[0].line.width
+    assert fig.layout.font.size == figures.FONT["size"]   # the (possibly cached) original is untouched
+
+
+def test_hidden_keys_parses_names_and_reports_unknown_ones():
+    params = [Param("dyn_eps", "eps", 0.1, float, ""), Param("dyn_K", "K", 10, int, "")]
+    assert hidden_keys(params, "eps,K") == (["dyn_eps", "dyn_K"], [])
+    keys, rejected = hidden_keys(params, " eps , <script>")
+    assert keys == ["dyn_eps"] and rejected[0][:2] == ("hide", "<script>")
+    assert hidden_keys(params, "") == ([], [])
+
+
+def chart_font_sizes(at) -> list[int]:
+    return [json.loads(chart.proto.spec)["layout"]["font"]["size"] for chart in at.get("plotly_chart")]
+
+
+def test_presenter_mode_from_the_url(app_test):
+    plain = app_test("dynamics")
+    present = app_test("dynamics", present="True")
+    no_exception(present)
+    assert set(chart_font_sizes(plain)) == {figures.FONT["size"]}
+    assert set(chart_font_sizes(present)) == {round(figures.FONT["size"] * figures.PRESENTER_FONT)}
+    # the one-line lead replaces the long one; the toggle shows the mode and stays in the URL
+    leads = [m.value for m in present.main.markdown]
+    assert any("Press **Run**" in m for m in leads) and present.toggle(key="present").value is True
+    assert present.query_params["present"] == "True"
+    assert len(present.main.markdown) < len(plain.main.markdown) + 1
+
+
+def test_lesson_link_hides_controls_and_the_builder_writes_the_link(app_test):
+    at = app_test("dynamics", eps="0.3", hide="eps,conv")
+    no_exception(at)
+    styles = [h.proto.body for h in at.get("html")]
+    assert any(".st-key-dyn_eps" in s and ".st-key-dyn_conv" in s and "display: none" in s for s in styles)
+    assert at.slider(key="dyn_eps").value == 0.3   # hidden, but its value still comes from the link
+    builder = at.sidebar.multiselect(key="lesson_hide_dyn_K")
+    assert builder.options == ["K", "eps", "conv", "lr", "steps", "init", "seed", "scale", "logx"]
+    builder.set_value(["K", "steps"]).run()
+    at.sidebar.checkbox(key="lesson_present").check().run()
+    link = at.sidebar.code[0].value
+    assert "eps=0.3" in link and "hide=K,steps" in link and "present=True" in link
+
+
+def test_unknown_hidden_control_is_named(app_test):
+    at = app_test("landscape", hide="eps,bogus")
+    assert_url_values_ignored(at, {"hide": "bogus"})
+    assert any("bogus" in w.value for w in at.warning)
+
+
+# ---------- robustness sweep: every control to its extremes, every URL parameter garbage ----------
+
+def extremes(widget) -> list:
+    kind = type(widget).__name__
+    if kind in ("Slider", "NumberInput"):
+        return [widget.min, widget.max]
+    if kind == "SelectSlider":
+        values = [type(widget.value)(float(option.replace(",", ""))) for option in (widget.options[0], widget.options[-1])]
+        return values
+    if kind in ("Radio", "Selectbox", "SegmentedControl"):
+        # labels come from option_labels(...).get: the dict behind it maps the real options to their labels
+        mapping = getattr(widget.format_func, "__self__", None)
+        return list(mapping) if isinstance(mapping, dict) else list(widget.options)
+    if kind in ("Toggle", "Checkbox"):
+        return [True, False]
+    return []
+
+
+SKIP = {"lang", "present", "lesson_present", "hand_reveal"}   # the shell's own controls have their own tests
+
+
+def submit_if_in_form(at) -> None:
+    for button in at.button:
+        if button.proto.is_form_submitter:
+            button.click()
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_control_at_its_extremes(app_test, page):
+    at = app_test(page, **PAGE_QUERY.get(page, {}))
+    no_exception(at)
+    keys = [w.key for kind in ("slider", "number_input", "select_slider", "radio", "toggle", "segmented_control",
+                               "checkbox") for w in getattr(at.main, kind) if w.key and w.key not in SKIP]
+    assert keys, page
+    driven = 0
+    for key in keys:
+        widget = at.main.get_widget(key) if hasattr(at.main, "get_widget") else None
+        widget = widget or next(w for kind in ("slider", "number_input", "select_slider", "radio", "toggle",
+                                               "segmented_control", "checkbox")
+                                for w in getattr(at.main, kind) if w.key == key)
+        original = widget.value
+        for value in extremes(widget):
+            widget.set_value(value)
+            submit_if_in_form(at)
+            at.run()
+            no_exception(at)
+            driven += 1
+            widget = next((w for kind in ("slider", "number_input", "select_slider", "radio", "toggle",
+                                          "segmented_control", "checkbox")
+                           for w in getattr(at.main, kind) if w.key == key), None)
+            if widget is None:   # a control that only exists in some states (e.g. the seed of random logits)
+                break
+        if widget is not None:
+            widget.set_value(original)
+            submit_if_in_form(at)
+            at.run()
+    assert driven >= len(keys)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_url_parameter_rejects_garbage_with_a_notice(app_test, page):
+    names = app_test(page).sidebar.multiselect[0].options   # the lesson-link builder lists the page's parameters
+    query = {name: "1e999<script>" for name in names}
+    at = app_test(page, **query)
+    assert_url_values_ignored(at, query)
