@@ -1,0 +1,135 @@
+"""Classroom features in real Chromium: lesson links and presenter mode, CSV and PNG downloads, keyboard
+access, light and dark themes, and layouts at projector (1024×768) and phone (390×844) sizes."""
+
+import csv
+import io
+
+import pytest
+
+from pages.ui import figures
+from pages.ui.i18n import lookup
+from tests.conftest import ARTIFACTS
+from tests.test_browser import assert_clean, open_page, wait_idle
+
+pytestmark = pytest.mark.browser
+
+PAGES = {"home": 1, "dynamics": 5, "by_hand": 2, "gap_explorer": 5, "landscape": 1, "training": 7,
+         "derivation": 0, "regulariser": 2, "conventions": 0}
+
+
+def visible(page, key: str) -> bool:
+    return page.locator(f".st-key-{key}").first.is_visible()
+
+
+def test_lesson_link_in_presenter_mode(server, page):
+    open_page(page, f"{server}/dynamics?eps=0.3&hide=eps,conv&present=True")
+    # the chosen controls are hidden, the others are there, and the scene uses the hidden value
+    assert not visible(page, "dyn_eps") and not visible(page, "dyn_conv")
+    assert visible(page, "dyn_K") and visible(page, "dyn_lr")
+    sizes = page.evaluate("() => Array.from(document.querySelectorAll('.js-plotly-plot')).map(p => p._fullLayout.font.size)")
+    assert set(sizes) == {round(figures.FONT["size"] * figures.PRESENTER_FONT)}
+    widths = page.evaluate("() => document.querySelectorAll('.js-plotly-plot')[0]._fullData.map(t => t.line && t.line.width)")
+    assert max(w for w in widths if w) >= 3 * figures.PRESENTER_LINE
+    # the sidebar starts folded away, and the page text is larger than without presenter mode
+    assert page.locator('[data-testid="stSidebar"]').get_attribute("data-collapsed") == "true"
+    presenting = page.evaluate("() => parseFloat(getComputedStyle(document.documentElement).fontSize)")
+    open_page(page, f"{server}/dynamics?eps=0.3")
+    normal = page.evaluate("() => parseFloat(getComputedStyle(document.documentElement).fontSize)")
+    assert presenting > 1.2 * normal
+    assert visible(page, "dyn_eps")
+    assert_clean(page)
+
+
+def test_csv_download_holds_the_trajectory(server, page):
+    open_page(page, f"{server}/dynamics?K=4&steps=200")
+    with page.expect_download(timeout=30_000) as info:
+        page.locator(".st-key-dyn_csv").get_by_role("button", name=lookup("en", "export.csv")).click()
+    download = info.value
+    assert download.suggested_filename == "label_smoothing_dynamics.csv"
+    rows = list(csv.reader(io.StringIO(open(download.path()).read())))
+    assert rows[0][:3] == ["step", "true_logit_one_hot", "true_logit_smoothed"]
+    assert rows[1][0] == "0" and rows[-1][0] == "200"
+    assert_clean(page)
+
+
+def test_png_export_from_the_chart_toolbar(server, page):
+    open_page(page, f"{server}/")
+    chart = page.locator(".js-plotly-plot").first
+    chart.hover()
+    with page.expect_download(timeout=30_000) as info:
+        page.locator('.js-plotly-plot .modebar-btn[data-title="Download plot as a PNG"], '
+                     '.js-plotly-plot .modebar-btn[data-title="Download plot as a png"]').first.click()
+    download = info.value
+    assert download.suggested_filename == "home_targets_chart.png"
+    assert open(download.path(), "rb").read(8) == b"\x89PNG\r\n\x1a\n"
+
+
+def test_controls_are_reachable_with_the_keyboard(server, page):
+    open_page(page, f"{server}/dynamics")
+    page.locator("h1").first.click()
+    reached = set()
+    for _ in range(60):
+        page.keyboard.press("Tab")
+        key = page.evaluate("""() => {
+            const box = document.activeElement && document.activeElement.closest('[class*="st-key-"]');
+            return box ? Array.from(box.classList).find(c => c.startsWith('st-key-')) : null; }""")
+        if key:
+            reached.add(key.removeprefix("st-key-"))
+    assert {"dyn_K", "dyn_eps", "dyn_conv", "dyn_lr", "dyn_steps", "dyn_init", "dyn_run", "dyn_logx"} <= reached
+    # a focused slider moves with the arrow keys, and the page follows
+    page.locator(".st-key-dyn_eps input[type=range]").focus()
+    page.keyboard.press("ArrowRight")
+    wait_idle(page)
+    page.wait_for_function("() => location.search.includes('eps=0.11')", timeout=20_000)
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_themes(server, browser, scheme):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, color_scheme=scheme)
+    page = context.new_page()
+    page.js_errors = []
+    page.on("pageerror", lambda error: page.js_errors.append(str(error)))
+    open_page(page, f"{server}/dynamics")
+    background = page.evaluate("() => getComputedStyle(document.querySelector('.stApp')).backgroundColor")
+    text = page.evaluate("() => getComputedStyle(document.querySelector('h1')).color")
+    def luminance(css: str) -> float:
+        if css.startswith("#"):
+            return sum(int(css[i:i + 2], 16) for i in (1, 3, 5)) / 3
+        return sum(int(v) for v in css[css.index("(") + 1:css.index(")")].split(",")[:3]) / 3
+
+    if scheme == "dark":
+        assert luminance(background) < 60 and luminance(text) > 180
+    else:
+        assert luminance(background) > 200 and luminance(text) < 80
+    # chart text follows the theme too (Plotly's font colour is readable on the page background)
+    font = page.evaluate("() => document.querySelector('.js-plotly-plot')._fullLayout.font.color")
+    assert abs(luminance(font) - luminance(background)) > 90, (font, background)
+    assert_clean(page)
+    page.screenshot(path=str(ARTIFACTS / f"theme_{scheme}.png"))
+    context.close()
+
+
+@pytest.mark.parametrize("width,height,name", [(1024, 768, "projector"), (390, 844, "phone")])
+@pytest.mark.parametrize("path", list(PAGES))
+def test_layout_fits(server, browser, width, height, name, path):
+    context = browser.new_context(viewport={"width": width, "height": height},
+                                  device_scale_factor=1, is_mobile=name == "phone", has_touch=name == "phone")
+    page = context.new_page()
+    page.js_errors = []
+    page.on("pageerror", lambda error: page.js_errors.append(str(error)))
+    page.goto(f"{server}/{'' if path == 'home' else path}" + ("?epochs=10&n=200" if path == "training" else ""))
+    wait_idle(page)
+    if PAGES[path]:
+        page.wait_for_function("(n) => document.querySelectorAll('.js-plotly-plot').length >= n", arg=PAGES[path] - 1,
+                               timeout=60_000)
+    page.wait_for_timeout(500)
+    # nothing wider than the screen: no sideways scrolling of the page, every chart inside the viewport
+    overflow = page.evaluate("""() => {
+        const main = document.querySelector('[data-testid="stMain"]') || document.body;
+        return Math.max(document.documentElement.scrollWidth, main.scrollWidth) - window.innerWidth; }""")
+    assert overflow <= 1, f"{path} at {width}px scrolls sideways by {overflow}px"
+    chart_right = page.evaluate("() => Math.max(0, ...Array.from(document.querySelectorAll('.js-plotly-plot')).map(p => p.getBoundingClientRect().right))")
+    assert chart_right <= width + 1
+    assert_clean(page)
+    page.screenshot(path=str(ARTIFACTS / f"{name}_{path}.png"))
+    context.close()
