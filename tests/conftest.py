@@ -72,11 +72,12 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _serve(name: str):
+def _serve(name: str, script: str = APP):
+    """Run `streamlit run script` on a free loopback port; yield its URL (a generator: fixtures and bench use it)."""
     port = _free_port()
     log = open(ARTIFACTS.mkdir(exist_ok=True) or ARTIFACTS / f"{name}.log", "w")
     process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", APP, "--server.port", str(port), "--server.address", "127.0.0.1",
+        [sys.executable, "-m", "streamlit", "run", script, "--server.port", str(port), "--server.address", "127.0.0.1",
          "--server.headless", "true", "--browser.gatherUsageStats", "false"],
         cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
