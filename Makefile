@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
 
-.PHONY: run test bench clean
+.PHONY: run test bench bench-all clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,18 @@ test: $(VENV)/.dev
 
 bench: $(VENV)/.dev
 	$(BIN)/python bench/run_all.py
+
+$(VENV)/.bench: requirements-bench.txt | $(VENV)/.dev
+	$(BIN)/python -m pip install --quiet -r requirements-bench.txt
+	touch $@
+
+# everything in the README's benchmark section: core and pages, PyTorch, browser latency, a 30-session load test
+bench-all: $(VENV)/.bench
+	$(BIN)/python bench/run_all.py
+	$(BIN)/python bench/torch_compare.py
+	$(BIN)/python bench/live_run.py
+	$(BIN)/python bench/browser_latency.py
+	$(BIN)/python bench/load_test.py 30 60
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis test-artifacts

@@ -69,6 +69,20 @@ async def run(url: str, sessions: int, seconds: float, server_pid: int) -> dict:
 
     server = psutil.Process(server_pid)
     idle_rss = server.memory_info().rss
+    me = psutil.Process()
+
+    def cpu_seconds() -> tuple[float, float]:
+        """(server, browser + Playwright driver) CPU seconds so far."""
+        others = 0.0
+        for child in me.children(recursive=True):
+            if child.pid != server_pid:
+                try:
+                    times = child.cpu_times()
+                    others += times.user + times.system
+                except psutil.Error:
+                    pass
+        times = server.cpu_times()
+        return times.user + times.system, others
     latencies: list[float] = []
     errors: list[str] = []
     opened: list[int] = []
@@ -84,14 +98,19 @@ async def run(url: str, sessions: int, seconds: float, server_pid: int) -> dict:
         while len(opened) < sessions and not all(t.done() for t in tasks):
             await asyncio.sleep(0.5)
         ready.set()
+        started, cpu_start = time.perf_counter(), cpu_seconds()
         peak = idle_rss
         while not all(t.done() for t in tasks):
             peak = max(peak, server.memory_info().rss)
             await asyncio.sleep(1.0)
+        wall, cpu_end = time.perf_counter() - started, cpu_seconds()
         results = await asyncio.gather(*tasks, return_exceptions=True)
         errors += [f"session failed: {r!r}"[:200] for r in results if isinstance(r, Exception)]
         await browser.close()
-    return {"sessions": sessions, "opened": len(opened), "reruns": len(latencies), "errors": errors,
+    timeouts = [e for e in errors if e.startswith("timeout")]
+    return {"sessions": sessions, "opened": len(opened), "reruns": len(latencies),
+            "errors": [e for e in errors if not e.startswith("timeout")], "timeouts": timeouts,
+            "server_cores": (cpu_end[0] - cpu_start[0]) / wall, "browser_cores": (cpu_end[1] - cpu_start[1]) / wall,
             "median": statistics.median(latencies) if latencies else float("nan"),
             "p95": sorted(latencies)[int(0.95 * (len(latencies) - 1))] if latencies else float("nan"),
             "idle_mb": idle_rss / 1e6, "peak_mb": peak / 1e6, "per_session_mb": (peak - idle_rss) / 1e6 / sessions}
@@ -105,15 +124,17 @@ def main() -> None:
         pid = next(c.pid for c in psutil.net_connections("tcp") if c.laddr.port == port and c.status == "LISTEN")
         r = asyncio.run(run(url, sessions, seconds, pid))
     line = (f"| {r['sessions']} ({r['opened']} opened) | {seconds:.0f} s | {r['reruns']} | {len(r['errors'])} | "
-            f"{r['median'] * 1000:,.0f} ms | {r['p95'] * 1000:,.0f} ms | {r['idle_mb']:,.0f} → {r['peak_mb']:,.0f} MB | "
+            f"{len(r['timeouts'])} | {r['median'] * 1000:,.0f} ms | {r['p95'] * 1000:,.0f} ms | "
+            f"{r['server_cores']:.2f} / {r['browser_cores']:.2f} | {r['idle_mb']:,.0f} → {r['peak_mb']:,.0f} MB | "
             f"{r['per_session_mb']:,.1f} MB |")
     text = "\n".join(["One `streamlit run` and one Chromium on the same 2-core machine (the browser's own work "
                       "competes with the server's). Sessions spread over six pages, each pressing ←/→ on an ε slider "
                       "every 0.5–1.5 s.", "",
-                      "| sessions | time | reruns | errors | median rerun | p95 rerun | server memory | per session |",
-                      "|---|---:|---:|---:|---:|---:|---:|---:|", line]) + "\n"
-    if r["errors"]:
-        text += "\nErrors:\n" + "\n".join(f"- {e}" for e in r["errors"][:20]) + "\n"
+                      "| sessions | time | reruns | app errors | timeouts (30 s) | median rerun | p95 rerun | "
+                      "CPU cores used: server / browser | server memory | per session |",
+                      "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|", line]) + "\n"
+    if r["errors"] or r["timeouts"]:
+        text += "\nErrors and timeouts:\n" + "\n".join(f"- {e}" for e in (r["errors"] + r["timeouts"])[:20]) + "\n"
     out = ROOT / "bench" / f"load_results_{sessions}.md"
     out.write_text(text)
     print(text)

@@ -123,7 +123,7 @@ def training_row(at_factory, repeat: int = 5) -> tuple[str, str, str]:
         at.run()
         viewed.append(time.perf_counter() - start)
     assert not at.exception
-    return ("training (new seed: retrains | new classes picked: view only)",
+    return ("training: new seed, retrains (first column) · new classes picked, view only (second column)",
             f"{statistics.median(trained) * 1000:,.0f} ms", f"{statistics.median(viewed) * 1000:,.0f} ms")
 
 

@@ -56,6 +56,8 @@ def notices(e, settings: tuple) -> None:
     num_classes, _, noise, size, _, eps, _, _ = settings
     if eps == 0.0:
         st.info(t("training.eps_zero"), icon=":material/info:")
+    elif e.optimal_gap() <= 0:
+        st.warning(t("training.no_preference", eps=f"{eps:.2f}"), icon=":material/balance:")
     if size / num_classes < 20:
         st.warning(t("training.tiny_data", per_class=number(size / num_classes, 0)), icon=":material/warning:")
     if noise >= 0.3:
@@ -128,10 +130,10 @@ def features_section(settings: tuple) -> None:
     st.markdown(t("training.features_lead"))
     num_classes = settings[0]
     options = list(range(num_classes))
-    if any(c not in options for c in st.session_state.get("train_classes", [])):
+    if any(c not in options for c in st.session_state.setdefault("train_classes", [0, 1, 2])):
         st.session_state["train_classes"] = [0, 1, 2]   # the class count shrank below a chosen class
     left, right = st.columns([3, 2])
-    chosen = left.multiselect(t("training.pick_classes"), options, default=[0, 1, 2], max_selections=3,
+    chosen = left.multiselect(t("training.pick_classes"), options, max_selections=3,
                               key="train_classes", help=t("training.pick_classes_help"))
     split = right.radio(t("training.points_from"), SPLITS, key="train_split", horizontal=True,
                         format_func=option_labels("training.split", SPLITS).get, help=t("training.points_from_help"))

@@ -132,6 +132,7 @@ def test_fewer_than_three_classes_asks_for_three(app_test):
 
 @pytest.mark.parametrize("query, message", [
     ({"eps": "0"}, "info"),                                        # both runs identical: said so
+    ({"eps": "1", "epochs": "10", "n": "200"}, "warning"),         # uniform targets teach nothing: said so
     ({"K": "10", "n": "50", "epochs": "10"}, "warning"),           # tiny data
     ({"noise": "0.5", "n": "200", "epochs": "10"}, "info"),       # heavy label noise
     ({"overlap": "1.5", "K": "10", "n": "100", "epochs": "10"}, "warning"),   # near chance
@@ -150,6 +151,7 @@ def test_shrinking_k_keeps_valid_classes(app_test):
     at.button[0].click().run()
     no_exception(at)
     assert at.multiselect(key="train_classes").value == [0, 1, 2]
+    assert not at.warning   # (no "value set via Session State and a default" warning either)
 
 
 @pytest.mark.parametrize("query", [{"K": "2"}, {"K": "11"}, {"noise": "0.9"}, {"n": "7"}, {"epochs": "x"},

@@ -33,6 +33,7 @@ def test_lesson_link_in_presenter_mode(server, page):
     # the sidebar starts folded away, and the page text is larger than without presenter mode
     assert page.locator('[data-testid="stSidebar"]').get_attribute("data-collapsed") == "true"
     presenting = page.evaluate("() => parseFloat(getComputedStyle(document.documentElement).fontSize)")
+    page.screenshot(path=str(ARTIFACTS / "presenter_dynamics.png"))
     open_page(page, f"{server}/dynamics?eps=0.3")
     normal = page.evaluate("() => parseFloat(getComputedStyle(document.documentElement).fontSize)")
     assert presenting > 1.2 * normal
@@ -133,3 +134,32 @@ def test_layout_fits(server, browser, width, height, name, path):
     assert_clean(page)
     page.screenshot(path=str(ARTIFACTS / f"{name}_{path}.png"))
     context.close()
+
+
+def readme_lesson_links() -> list[str]:
+    """The lesson links the README offers teachers (lines of the form `- `/path?...` ...`)."""
+    import re
+
+    text = (ARTIFACTS.parent / "README.md").read_text(encoding="utf-8")
+    section = text.split("### Three lesson links", 1)[1].split("\n#", 1)[0]
+    return re.findall(r"`(/[a-z_]*\?[^`]+)`", section)
+
+
+def test_readme_has_three_lesson_links():
+    assert len(readme_lesson_links()) == 3
+
+
+@pytest.mark.parametrize("link", readme_lesson_links())
+def test_readme_lesson_links_open_as_described(server, page, link):
+    open_page(page, f"{server}{link}")
+    from urllib.parse import parse_qs, urlsplit
+
+    query = parse_qs(urlsplit(link).query)
+    hidden = query.get("hide", [""])[0].split(",")
+    prefix = {"": "home", "dynamics": "dyn", "training": "train"}[urlsplit(link).path.strip("/")]
+    for name in hidden:
+        key = {"n": "size", "logx": "logx"}.get(name, name)
+        assert page.locator(f'[class*="st-key-{prefix}_{key}"]').count() == 0 or \
+            not page.locator(f'[class*="st-key-{prefix}_{key}"]').first.is_visible(), name
+    assert page.locator('[data-testid="stAlertContentWarning"]').count() == 0   # no rejected value
+    assert_clean(page)
