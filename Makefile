@@ -41,7 +41,9 @@ bench-all: $(VENV)/.bench
 	$(BIN)/python bench/torch_compare.py
 	$(BIN)/python bench/live_run.py
 	$(BIN)/python bench/browser_latency.py
-	$(BIN)/python bench/load_test.py 30 60
+	$(BIN)/python bench/load_test.py 30 45 server
+	$(BIN)/python bench/load_test.py 30 45 charts
+	$(BIN)/python bench/load_test.py 5 45 charts
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis test-artifacts
