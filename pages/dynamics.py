@@ -88,7 +88,9 @@ def draw_charts(slots: dict, settings: dict, texts: dict, log_steps: bool, parti
 
 
 def chart_slot(parent, kind: str):
-    return parent.container(height=figures.HEIGHTS[kind] + 16, border=False).empty()
+    """A fixed-height place for one chart (taller in presenter mode, where the figures are taller)."""
+    scale = figures.PRESENTER_HEIGHT if charts.presenting() else 1.0
+    return parent.container(height=round(figures.HEIGHTS[kind] * scale) + 16, border=False).empty()
 
 
 def scene_messages(c) -> None:
@@ -154,7 +156,7 @@ def results(settings: dict, log_steps: bool, live: bool) -> None:
                  grad_one_hot=number(result.wrong_gradient[-1, 0]), grad_smoothed=number(result.wrong_gradient[-1, 1])))
     st.subheader(t("dynamics.replay_heading"))
     st.caption(t("dynamics.replay_caption", shown=result.shown_classes.size, K=result.num_classes))
-    replay = st.empty()
+    replay = chart_slot(st, "replay")   # fixed height: the page below does not move while it is redrawn
 
     if live:
         for partial in compute.comparison_live(**settings, updates=LIVE_UPDATES):

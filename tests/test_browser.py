@@ -72,7 +72,7 @@ def test_dynamics_run_replay_and_moving_optimum(server, page, lang):
             g => !g.closest('[data-stale="true"]') && g._fullData && g._fullData[0] && typeof g._fullData[0].x[0] === 'number');
         const x = gap ? gap._fullData[0].x : null;
         const headings = document.querySelectorAll('[data-testid="stHeading"]');
-        const below = headings[headings.length - 1];   // "Replay any step", below every chart
+        const below = headings[headings.length - 1];   // "Take it home", below every chart and the replay
         window.__live.push({t: performance.now() - t0, last: x ? x[x.length - 1] : null,
                             progress: document.querySelectorAll('[data-testid="stProgress"]').length,
                             top: below ? Math.round(below.getBoundingClientRect().top + window.scrollY) : null});
