@@ -97,10 +97,10 @@ class Metrics:
     ece: float               # test set, 15 bins
 
 
-def evaluate(test_logits: np.ndarray, y_test: np.ndarray, train_logits: np.ndarray, y_train: np.ndarray,
-             temperature: float = 1.0) -> Metrics:
+def evaluate(test_logits: np.ndarray, y_test: np.ndarray, train_accuracy: float, temperature: float = 1.0) -> Metrics:
+    """Test metrics of softmax(z / T); a temperature never changes which class is predicted."""
     probs = calibrated_probabilities(test_logits, temperature)
-    return Metrics(accuracy(train_logits, y_train), accuracy(test_logits, y_test),
+    return Metrics(train_accuracy, accuracy(test_logits, y_test),
                    negative_log_likelihood(test_logits / temperature, y_test), float(probs.max(axis=1).mean()),
                    expected_calibration_error(probs, y_test))
 
@@ -163,7 +163,7 @@ def _trained(data: Dataset, eps: float, model: MLP, curve: np.ndarray) -> Traine
         array.flags.writeable = False    # results are shared between sessions by the app's cache
     return TrainedModel(eps, model, np.arange(curve.shape[0]), *(np.ascontiguousarray(c) for c in curve.T),
                         test_logits, activations[-1], train_activations[-1], val_logits,
-                        evaluate(test_logits, data.y_test, train_logits, data.y_train))
+                        evaluate(test_logits, data.y_test, accuracy(train_logits, data.y_train)))
 
 
 @dataclass(frozen=True)
@@ -204,8 +204,7 @@ def run_experiment(num_classes: int, overlap: float, noise: float, train_size: i
         runs.append(_trained(data, 0.0 if index == 0 else eps, model, curve))
     plain = runs[0]
     temperature = fit_temperature(plain.val_logits, data.y_val)
-    train_logits = forward(plain.model, data.x_train)[1]
-    scaled = evaluate(plain.test_logits, data.y_test, train_logits, data.y_train, temperature)
+    scaled = evaluate(plain.test_logits, data.y_test, plain.metrics.train_accuracy, temperature)
     return Experiment(data, eps, prior, runs[0], runs[1], temperature, scaled)
 
 
