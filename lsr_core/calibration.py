@@ -47,11 +47,6 @@ class Reliability:
     confidence: np.ndarray
     ece: float
 
-    @property
-    def gaps(self) -> np.ndarray:
-        """acc − conf per bin: negative where the model is over-confident."""
-        return self.accuracy - self.confidence
-
 
 def reliability(probs, labels, n_bins: int = 15) -> Reliability:
     """Bin predictions by confidence max_k p_k into `n_bins` equal-width bins ((m-1)/M, m/M].

@@ -58,11 +58,6 @@ def forward(model: MLP, x: np.ndarray) -> tuple[list[np.ndarray], np.ndarray]:
     return activations, activations[-1] @ model.weights[-1] + model.biases[-1]
 
 
-def penultimate(model: MLP, x) -> np.ndarray:
-    """The last hidden layer's activations `(N, H)`."""
-    return forward(model, x)[0][-1]
-
-
 def logits(model: MLP, x) -> np.ndarray:
     return forward(model, x)[1]
 

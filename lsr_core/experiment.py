@@ -31,7 +31,6 @@ HIDDEN = (64, 64)
 VALIDATION_SIZE = 1000
 TEST_SIZE = 2000
 BATCH_SIZE = 32
-RUNS = ("one_hot", "smoothed")
 
 
 @dataclass(frozen=True)

@@ -30,23 +30,23 @@ def main() -> None:
     steps = int(c6.select_slider(t("controls.steps"), STEPS, key="land_steps", format_func=count, persist_state="session"))
     write_to_url(PARAMS)
     scape = compute.landscape(eps, prior, (g1, g2), lr, steps)
+    end_smoothed = scape.path_smoothed[-1]
+    ends = [f"({number(path[-1][0], 3)}, {number(path[-1][1], 3)})" for path in (scape.path_one_hot, scape.path_smoothed)]
+    minimum = number(scape.optimal_gap, 4)
     charts.show(st, figures.landscape_figure(scape, {
         "title": t("landscape.chart_title"), "x": t("landscape.axis_g1"), "y": t("landscape.axis_g2"),
         "one_hot": t("legend.one_hot"), "smoothed": t("legend.smoothed"), "path": t("landscape.path"),
         "start": t("landscape.start"), "minimum": t("landscape.minimum"), "loss": t("axis.loss")}),
-        key="land_chart", visible=False, summary=t("summary.landscape",
-            one_hot=f"({number(scape.path_one_hot[-1][0], 3)}, {number(scape.path_one_hot[-1][1], 3)})",
-            smoothed=f"({number(scape.path_smoothed[-1][0], 3)}, {number(scape.path_smoothed[-1][1], 3)})",
-            gap=number(scape.optimal_gap, 4)))
+        key="land_chart", visible=False,
+        summary=t("summary.landscape", one_hot=ends[0], smoothed=ends[1], gap=minimum))
     charts.csv_download(st, lambda: {"step": scape.path_steps, "g1_one_hot": scape.path_one_hot[:, 0],
                                      "g2_one_hot": scape.path_one_hot[:, 1], "g1_smoothed": scape.path_smoothed[:, 0],
                                      "g2_smoothed": scape.path_smoothed[:, 1]}, "label_smoothing_landscape_paths.csv",
                         "land_csv")
-    end_one_hot, end_smoothed = scape.path_one_hot[-1], scape.path_smoothed[-1]
     m1, m2, m3 = st.columns(3)
-    m1.metric(t("landscape.metric_one_hot"), f"({number(end_one_hot[0], 3)}, {number(end_one_hot[1], 3)})")
-    m2.metric(t("landscape.metric_smoothed"), f"({number(end_smoothed[0], 3)}, {number(end_smoothed[1], 3)})")
-    m3.metric(t("landscape.metric_minimum"), number(scape.optimal_gap, 4))
+    m1.metric(t("landscape.metric_one_hot"), ends[0])
+    m2.metric(t("landscape.metric_smoothed"), ends[1])
+    m3.metric(t("landscape.metric_minimum"), minimum)
     if eps == 0.0:
         st.info(t("landscape.eps_zero"), icon=":material/all_inclusive:")
     elif scape.optimal_gap <= 0:

@@ -94,13 +94,12 @@ def calibration_section(e, views: dict) -> None:
     with st.expander(t("training.temperature_title"), icon=":material/thermostat:"):
         rel = views["reliability"]["temperature"]
         left, right = st.columns(2, gap="medium")
-        left.markdown(t("training.temperature_text", T=f"{e.temperature:.2f}", ece=f"{rel.ece:.3f}",
-                        ece_one_hot=f"{e.one_hot.metrics.ece:.3f}", ece_smoothed=f"{e.smoothed.metrics.ece:.3f}"))
+        explanation = t("training.temperature_text", T=f"{e.temperature:.2f}", ece=f"{rel.ece:.3f}",
+                        ece_one_hot=f"{e.one_hot.metrics.ece:.3f}", ece_smoothed=f"{e.smoothed.metrics.ece:.3f}")
+        left.markdown(explanation)
         charts.show(right, figures.reliability_figure(rel, "temperature", _reliability_text(
             t("training.reliability_temperature_chart", T=f"{e.temperature:.2f}", ece=f"{rel.ece:.3f}"))),
-            key="train_reliability_temperature", visible=False,
-            summary=t("training.temperature_text", T=f"{e.temperature:.2f}", ece=f"{rel.ece:.3f}",
-                      ece_one_hot=f"{e.one_hot.metrics.ece:.3f}", ece_smoothed=f"{e.smoothed.metrics.ece:.3f}"))
+            key="train_reliability_temperature", visible=False, summary=explanation)
 
 
 def _reliability_text(title: str) -> dict[str, str]:
