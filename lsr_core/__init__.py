@@ -33,9 +33,10 @@ from .closed_form import (
     one_hot_steps_to_gap,
     optimal_logit_gap,
     optimal_logits,
-    saturation_gap,
+    freeze_gap,
+    rounding_gap,
 )
-from .comparison import Comparison, compare_runs, compare_runs_progressive, initial_logits
+from .comparison import GRADIENT_FLOOR, RUNS, Comparison, FloatLimits, compare_runs, compare_runs_progressive, initial_logits
 from .conventions import LIBRARIES, Erratum, LibraryTargets, binary_smoothing, library_table
 from .dynamics import Trajectory, descend, descend_progressive, record_steps
 from .landscape import Landscape, gaps_to_logits, loss_landscape
@@ -50,11 +51,30 @@ from .losses import (
     numerical_gradient,
     softmax,
 )
+from .regimes import (
+    BOUNDARY_TOLERANCE,
+    ece_change,
+    gap_regime,
+    loss_rise_kind,
+    scene_optimal_gap,
+    temperature_effect,
+    zero_gap_eps,
+)
 from .regulariser import LabelDropout, RegulariserTerms, label_dropout, regulariser_terms
 from .symbolic import DerivationStep, OptimumDerivation, gradient_derivation, optimum_derivation, regulariser_identity
 from .targets import equivalent_eps, one_hot, prior_distribution, smooth_targets
 
 __all__ = [
+    "GRADIENT_FLOOR",
+    "RUNS",
+    "BOUNDARY_TOLERANCE",
+    "ece_change",
+    "gap_regime",
+    "loss_rise_kind",
+    "scene_optimal_gap",
+    "temperature_effect",
+    "zero_gap_eps",
+    "FloatLimits",
     "Reliability",
     "accuracy",
     "calibrated_probabilities",
@@ -118,7 +138,8 @@ __all__ = [
     "optimal_logits",
     "prior_distribution",
     "record_steps",
-    "saturation_gap",
+    "freeze_gap",
+    "rounding_gap",
     "smooth_targets",
     "softmax",
 ]

@@ -45,7 +45,12 @@ def optimal_logit_gap(num_classes: int, eps, prior="uniform"):
         check_eps(value)
     with np.errstate(divide="ignore"):
         if prior == "uniform":
-            gap = np.log1p(num_classes * (1.0 - eps_array) / eps_array)
+            # log1p is accurate near eps = 1; for a subnormal eps the ratio overflows, and there
+            # log(K (1 - eps) + eps) - log(eps) is still finite (e.g. ~719 nats at eps = 1e-313)
+            with np.errstate(over="ignore"):
+                ratio = num_classes * (1.0 - eps_array) / eps_array
+            gap = np.where(np.isfinite(ratio) | (eps_array == 0), np.log1p(ratio),
+                           np.log(num_classes * (1.0 - eps_array) + eps_array) - np.log(eps_array))
         else:
             gap = np.log((num_classes - 1) * (1.0 - eps_array)) - np.log(eps_array)
     return float(gap) if gap.ndim == 0 else gap
@@ -106,32 +111,72 @@ def one_hot_steps_to_gap(num_classes: int, lr: float, gap, initial_gap: float = 
     return float(steps) if steps.ndim == 0 else steps
 
 
-def saturation_gap(num_classes: int, dtype=np.float64) -> float:
-    """The floating-point point of no return: the smallest gap at which p_true rounds to exactly 1.
+def _rounding_half_gap(dtype) -> float:
+    # p rounds to 1.0 (round to nearest, ties to even) iff p >= 1 - u, u = half the spacing below 1 = eps/4
+    return float(np.finfo(np.dtype(dtype)).eps) / 4.0
 
-    With all wrong logits equal and the true logit ahead by the gap, the stable softmax is evaluated in
-    `dtype` (float64 or float32) and the gap is found by bisection to 1e-9. Beyond it, the one-hot loss
-    is 0 in floating point while the logits keep moving. Roughly log((K - 1) * 2**54) for float64.
 
-    >>> round(saturation_gap(2), 3), round(saturation_gap(2, np.float32), 3)
-    (36.737, 16.636)
-    """
-    num_classes = check_num_classes(num_classes)
+def _check_float_type(dtype) -> np.dtype:
     dtype = np.dtype(dtype)
     if dtype not in (np.dtype(np.float64), np.dtype(np.float32)):
         raise ValueError(f"dtype must be float64 or float32, got {dtype}")
+    return dtype
 
-    def saturated(gap: float) -> bool:
-        logits = np.zeros(num_classes, dtype=dtype)
-        logits[0] = dtype.type(gap)
-        exps = np.exp(logits - logits.max())
-        return bool((exps / exps.sum())[0] == dtype.type(1.0))
 
-    low, high = 0.0, 200.0
-    while high - low > 1e-9:
-        middle = 0.5 * (low + high)
-        low, high = (low, middle) if saturated(middle) else (middle, high)
-    return high
+def rounding_gap(num_classes: int, dtype=np.float64) -> float:
+    """The smallest gap at which p_true, computed exactly and correctly rounded to `dtype`, is 1.0.
+
+    With the K - 1 wrong logits equal and the true one ahead by g, p_true = 1 / (1 + (K - 1) e^(-g)).
+    The float just below 1 is 1 - 2u and halfway to it is 1 - u, with u = 2^-54 in float64 and 2^-25
+    in float32, so p_true rounds to 1 exactly when (K - 1) e^(-g) <= u / (1 - u):
+
+    .. math:: g \\ge \\log\\big((K - 1)(1/u - 1)\\big) \\approx \\log\\big((K - 1)\\,2^{54}\\big)
+
+    This is a property of the number, not of any code: a softmax that sums its exponentials in
+    another order may round to 1 a little earlier (see `freeze_gap` for what this code's run does).
+
+    >>> round(rounding_gap(2), 4), round(float(np.log(2.0**54)), 4), round(rounding_gap(2, np.float32), 4)
+    (37.4299, 37.4299, 17.3287)
+    """
+    num_classes = check_num_classes(num_classes)
+    u = _rounding_half_gap(_check_float_type(dtype))
+    return float(np.log(num_classes - 1) + np.log(1.0 / u - 1.0))
+
+
+def freeze_gap(num_classes: int, lr: float, dtype=np.float64, resolution: float = 0.01) -> float:
+    """Where this code's one-hot gradient descent, evaluated in `dtype`, stops moving: the smallest
+    gap (on a grid of `resolution` nats) from which one step leaves every logit exactly unchanged.
+
+    The logits are those of a run from zeros: mean 0 (gradient descent conserves it), wrong logits
+    equal, z_true = (K - 1) g / K, z_wrong = -g / K. One step is this code's own arithmetic:
+    p = exp(z - max z) / sum, z <- z - lr (p - one_hot), every operation rounded to `dtype`. Once
+    p_true is exactly 1.0 the true logit's step is 0, and once lr p_k is below half the spacing of
+    floats near z_k a wrong logit's step rounds away: from then on the run is frozen for good.
+    Returns inf if no grid point up to `rounding_gap` + 10 is frozen.
+
+    >>> round(freeze_gap(2, 10.0, np.float32), 2)
+    16.86
+    """
+    num_classes = check_num_classes(num_classes)
+    lr = check_positive("lr", lr)
+    dtype = _check_float_type(dtype)
+    resolution = check_positive("resolution", resolution)
+    grid = np.arange(0.0, rounding_gap(num_classes, dtype) + 10.0, resolution)
+    one_hot_row = np.zeros(num_classes, dtype=dtype)
+    one_hot_row[0] = 1
+    rate = dtype.type(lr)
+    chunk = max(1, 2_000_000 // num_classes)
+    for begin in range(0, grid.size, chunk):
+        gaps = grid[begin:begin + chunk, None]
+        z = np.empty((gaps.shape[0], num_classes), dtype=dtype)
+        z[:, :1] = ((num_classes - 1) * gaps / num_classes).astype(dtype)
+        z[:, 1:] = (-gaps / num_classes).astype(dtype)
+        exps = np.exp(z - z.max(axis=-1, keepdims=True))
+        p = exps / exps.sum(axis=-1, keepdims=True)
+        frozen = np.all(z - rate * (p - one_hot_row) == z, axis=-1)
+        if frozen.any():
+            return float(grid[begin + int(np.argmax(frozen))])
+    return float("inf")
 
 
 __all__ = [
@@ -139,7 +184,8 @@ __all__ = [
     "optimal_logit_gap",
     "one_hot_gap_curve",
     "one_hot_steps_to_gap",
-    "saturation_gap",
+    "freeze_gap",
+    "rounding_gap",
 ]
 
 

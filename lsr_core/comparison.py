@@ -11,12 +11,13 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from ._validation import check_count, check_eps, check_num_classes, check_positive, check_prior_name
-from .closed_form import one_hot_gap_curve, one_hot_steps_to_gap, optimal_logit_gap, saturation_gap
+from .closed_form import freeze_gap, one_hot_gap_curve, one_hot_steps_to_gap, optimal_logit_gap, rounding_gap
+from .regimes import loss_rise_kind
 from .dynamics import Trajectory, descend_progressive
 from .losses import entropy, softmax
 from .targets import one_hot, smooth_targets
 
-RUNS = ("one_hot", "smoothed")     # axis 1 of every (R, 2) array below
+RUNS = ("one_hot", "smoothed")     # axis 1 of every (R, 2) array below, in this order
 GRADIENT_FLOOR = 1e-17             # |gradient| is drawn on a log axis; exact zeros are lifted to this
 CONVERGENCE_TOLERANCE = 1e-6
 MAX_SHOWN_CLASSES = 20
@@ -107,10 +108,42 @@ class Comparison:
         per_record = {name: getattr(self, name)[keep] for name in PER_RECORD_FIELDS}
         return replace(self, **per_record)
 
-    def saturation(self, dtype) -> tuple[float, float]:
-        """(gap at which p_true rounds to 1 in `dtype`, the one-hot step at which theory reaches it)."""
-        gap = saturation_gap(self.num_classes, dtype)
-        return gap, one_hot_steps_to_gap(self.num_classes, self.lr, gap, float(self.gap[0, 0]))
+    def float_limits(self, dtype) -> "FloatLimits":
+        """Where floating point ends the one-hot run in `dtype` (see `FloatLimits`)."""
+        rounds = rounding_gap(self.num_classes, dtype)
+        frozen = freeze_gap(self.num_classes, self.lr, dtype)
+        start = float(self.gap[0, 0])
+        return FloatLimits(rounds, frozen, one_hot_steps_to_gap(self.num_classes, self.lr, frozen, start))
+
+    @property
+    def flow_lead(self) -> float:
+        """How far the one-hot run's gap is ahead of the continuous-time law at the last record (nats).
+
+        Discrete steps add a little more than lr K to e^g + (K - 1) g each time, so this is >= 0 for
+        equal wrong logits, and it shrinks slowly (roughly like ln t / 2t for large t)."""
+        return float(self.gap[-1, 0] - self.theory_gap[-1])
+
+    @property
+    def wrong_logits_start_equal(self) -> bool:
+        """Whether the wrong logits start equal (a zero start): the one-hot law assumes it, and gradient
+        descent then keeps them equal; a random start breaks it."""
+        return bool(self.wrong_min[0, 0] == self.wrong_max[0, 0])
+
+    @property
+    def loss_rise_kinds(self) -> tuple[str, str]:
+        """`loss_rise_kind` of each run's recorded loss: (one-hot, smoothed)."""
+        return loss_rise_kind(self.loss[:, 0]), loss_rise_kind(self.loss[:, 1])
+
+
+@dataclass(frozen=True)
+class FloatLimits:
+    """For one float type: the gap at which p_true correctly rounds to 1 (`rounding_gap`), the gap at
+    which this code's one-hot run stops moving (`freeze_gap`), and the step at which the
+    continuous-time law reaches that gap (an estimate: discrete steps run slightly ahead)."""
+
+    rounding_gap: float
+    freeze_gap: float
+    steps_to_freeze: float
 
 
 def _evenly_spaced(count: int, wanted: int) -> np.ndarray:

@@ -21,7 +21,9 @@ LIBRARIES = (
     ("optax", "uniform", "optax.smooth_labels(labels, alpha=ε)"),
     ("timm", "uniform", "timm.loss.LabelSmoothingCrossEntropy(smoothing=ε)"),
     ("Hugging Face", "uniform", "transformers.trainer_pt_utils.LabelSmoother(epsilon=ε)"),
-    ("fairseq", "others", "label_smoothed_cross_entropy (--label-smoothing ε)"),
+    # fairseq switched from eps/K to eps/(K-1) in early 2021; the first release with it is 0.12
+    ("fairseq ≥ 0.12", "others", "label_smoothed_cross_entropy (--label-smoothing ε)"),
+    ("fairseq ≤ 0.10", "uniform", "label_smoothed_cross_entropy (--label-smoothing ε)"),
     ("tensor2tensor", "others", "smoothing_cross_entropy(..., confidence=1−ε)"),
 )
 

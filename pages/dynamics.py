@@ -5,6 +5,8 @@ import time
 import numpy as np
 import streamlit as st
 
+import lsr_core as core
+
 from pages.ui import charts, compute, exports, figures, widgets
 from pages.ui.formatting import count, number
 from pages.ui.i18n import option_labels, t
@@ -94,21 +96,26 @@ def chart_slot(parent, kind: str):
 
 
 def scene_messages(c) -> None:
-    """Say what is special about this scene: eps = 0, no preference for the true class, a too-large rate."""
-    if c.eps == 0.0:
+    """Say what is special about this scene: its gap regime (`core.gap_regime`), how the loss rose if it did
+    (`core.loss_rise_kind`, per run), or a run that has not converged yet."""
+    regime, gap = compute.gap_case(c.num_classes, c.eps, c.prior)
+    if regime == "one_hot":
         st.info(t("dynamics.eps_zero"), icon=":material/all_inclusive:")
-    elif c.optimal_gap <= 0:
-        st.warning(t("dynamics.gap_not_positive", gap=number(c.optimal_gap)), icon=":material/balance:")
-    if np.any(c.loss_increases > 0):
-        st.error(t("dynamics.lr_too_large", lr=c.lr, one_hot=int(c.loss_increases[0]),
-                   smoothed=int(c.loss_increases[1])), icon=":material/warning:")
-    elif c.complete and np.isfinite(c.optimal_gap) and c.steps_to_tolerance is None:
+    elif regime != "favours_true":
+        st.warning(t(f"dynamics.regime.{regime}", gap=number(gap),
+                     boundary=number(compute.zero_gap_eps(c.num_classes, "others"), 4)), icon=":material/balance:")
+    for run, kind, rises in zip(core.RUNS, c.loss_rise_kinds, c.loss_increases):
+        if kind != "none":
+            notice = st.error if kind == "persistent" else st.info
+            notice(t(f"dynamics.loss_rise.{kind}", lr=c.lr, run=t(f"legend.{run}"), count=int(rises)),
+                   icon=":material/warning:" if kind == "persistent" else ":material/trending_up:")
+    if c.complete and np.isfinite(c.optimal_gap) and c.steps_to_tolerance is None:
         st.info(t("dynamics.not_converged", steps=count(c.total_steps)), icon=":material/hourglass_top:")
 
 
 def readouts(c, scene: tuple) -> None:
-    no_return = compute.point_of_no_return(scene)
-    (g64, s64), (g32, s32) = no_return["float64"], no_return["float32"]
+    limits = compute.float_limits(scene)
+    f64, f32 = limits["float64"], limits["float32"]
     m1, m2, m3, m4 = st.columns(4)
     if np.isfinite(c.optimal_gap):
         m1.metric(t("dynamics.metric_smoothed_gap"), number(c.gap[-1, 1]),
@@ -121,10 +128,12 @@ def readouts(c, scene: tuple) -> None:
     m2.metric(t("dynamics.metric_tolerance"), count(reached) if reached is not None else "—")
     m2.caption(t("dynamics.metric_tolerance_note"))
     m3.metric(t("dynamics.metric_one_hot_gap"), number(c.gap[-1, 0]))
-    m3.caption(t("dynamics.metric_one_hot_note", log=number(c.log_rate_time[-1]), theory=number(c.theory_gap[-1])))
-    m4.metric(t("dynamics.metric_saturation"), number(g64, 2))
-    m4.caption(t("dynamics.metric_saturation_note", g64=number(g64, 2), s64=number(s64, 0),
-                 g32=number(g32, 2), s32=number(s32, 0)))
+    m3.caption(t("dynamics.metric_one_hot_note", log=number(c.log_rate_time[-1]), theory=number(c.theory_gap[-1]),
+                 lead=number(c.flow_lead)))
+    m4.metric(t("dynamics.metric_saturation"), "≈ " + number(f64.freeze_gap, 2))
+    m4.caption(t("dynamics.metric_saturation_note", r64=number(f64.rounding_gap, 2), r32=number(f32.rounding_gap, 2),
+                 f64=number(f64.freeze_gap, 2), s64=number(f64.steps_to_freeze, 0),
+                 f32=number(f32.freeze_gap, 2), s32=number(f32.steps_to_freeze, 0)))
 
 
 def results(settings: dict, log_steps: bool, live: bool) -> None:
@@ -148,8 +157,10 @@ def results(settings: dict, log_steps: bool, live: bool) -> None:
     left2, right2 = st.columns([3, 2], gap="medium")
     slots["grad"] = chart_slot(left2, "grad")
     with right2:
-        st.markdown(t("dynamics.explain_gradient"))
+        st.markdown(t("dynamics.explain_gradient", floor=number(core.GRADIENT_FLOOR)))
         st.markdown(t("dynamics.explain_mean"))
+    theory_case = "equal" if result.wrong_logits_start_equal else "unequal"
+    st.markdown(t(f"dynamics.explain_theory.{theory_case}", lead=number(result.flow_lead)))
     st.caption(t("summary.dynamics", steps=count(result.total_steps), one_hot=number(result.gap[-1, 0]),
                  smoothed=number(result.gap[-1, 1]), optimum=number(result.optimal_gap),
                  p_one_hot=number(result.p_true[-1, 0]), p_smoothed=number(result.p_true[-1, 1]),

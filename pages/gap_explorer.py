@@ -31,7 +31,9 @@ def curves_section(num_classes: int, eps: float, prior: str) -> None:
         x = np.where(eps_grid * k / (k - 1) <= 1.0, eps_grid * k / (k - 1), np.nan) if align and kind == "others" else eps_grid
         curves.append((f"K = {k}, {t('conv.' + kind)}", kind, x, gaps))
     sweep = compute.gap_sweep(num_classes, prior)
-    current = (eps, compute.optimal_gap(num_classes, eps, prior)) if eps > 0 else None
+    regime, gap = compute.gap_case(num_classes, eps, prior)
+    finite = regime not in ("one_hot", "excludes_true")   # the current point is drawn only where the gap is finite
+    current = (eps, gap) if finite else None
     if align and prior == "others" and current is not None:
         current = (eps * num_classes / (num_classes - 1), current[1])
     labels = {"y": t("axis.gap"), "current": t("gap_explorer.current"), "sweep": t("gap_explorer.sweep")}
@@ -43,11 +45,11 @@ def curves_section(num_classes: int, eps: float, prior: str) -> None:
     classes = data["classes"].astype(float)
     charts.show(right, figures.gap_curves_figure(
         [(t(f"conv.{kind}"), kind, classes, data["by_k"][kind]) for kind in widgets.PRIORS],
-        (float(num_classes), compute.optimal_gap(num_classes, eps, prior)) if eps > 0 else None,
+        (float(num_classes), gap) if finite else None,
         labels | {"title": t("gap_explorer.by_k", eps=f"{eps:.2f}"), "x": t("gap_explorer.axis_k")}),
         key="gap_k_chart")
     st.caption(t("summary.gap_curves", K=num_classes, eps=f"{eps:.2f}",
-                 gap=number(compute.optimal_gap(num_classes, eps, prior)) if eps > 0 else "+∞")
+                 gap=number(gap))
                + " " + t("gap_explorer.conversion"))
 
     st.subheader(t("gap_explorer.sweep_title"))
@@ -66,12 +68,13 @@ def curves_section(num_classes: int, eps: float, prior: str) -> None:
 def loss_section(num_classes: int, eps: float, prior: str) -> None:
     st.subheader(t("gap_explorer.loss_title"))
     terms = compute.regulariser_terms(num_classes, eps, prior)
-    gap = compute.optimal_gap(num_classes, eps, prior)
+    regime, gap = compute.gap_case(num_classes, eps, prior)
+    caption = regime if regime in ("one_hot", "excludes_true") else "finite"
     charts.show(st, figures.loss_versus_gap_figure(terms, gap, {
         "title": t("gap_explorer.loss_chart"), "x": t("axis.gap"), "y": t("axis.loss"),
         "one_hot": t("gap_explorer.legend_one_hot"), "smoothed": t("gap_explorer.legend_smoothed"),
         "data": t("regulariser.legend_data"), "prior": t("regulariser.legend_prior"), "minimum": t("gap_explorer.minimum")}),
-        key="gap_loss_chart", summary=t("gap_explorer.loss_caption", gap=number(gap)))
+        key="gap_loss_chart", summary=t(f"gap_explorer.loss_caption.{caption}", gap=number(gap)))
 
 
 def prior_section(num_classes: int, eps: float) -> None:

@@ -9,6 +9,9 @@ from pages.ui.params import write_to_url
 from pages.ui.shell import begin_page
 
 PARAMS = widgets.scene_params("home", max_classes=20)
+# a notice for every gap regime but the ordinary one (lsr_core.gap_regime decides which)
+NOTICE_ICONS = {"one_hot": ":material/all_inclusive:", "no_preference": ":material/balance:",
+                "favours_wrong": ":material/trending_down:", "excludes_true": ":material/block:"}
 
 
 def main() -> None:
@@ -30,7 +33,7 @@ def main() -> None:
         write_to_url(PARAMS)
 
         one_hot, smoothed = compute.target_vectors(num_classes, eps, prior)
-        gap = compute.optimal_gap(num_classes, eps, prior)
+        regime, gap = compute.gap_case(num_classes, eps, prior)
         charts.show(st, figures.targets_figure(one_hot, smoothed, {
             "title": t("home.bars_title", K=num_classes, eps=f"{eps:.2f}"),
             "x": t("axis.class"), "y": t("axis.target_probability"),
@@ -42,13 +45,11 @@ def main() -> None:
         m1.metric(t("home.metric_true"), f"{smoothed[0]:.4f}")
         m2.metric(t("home.metric_wrong"), f"{smoothed[1]:.4f}")
         m3.metric(t("home.metric_gap"), number(gap))
-        if eps == 0.0:
-            st.info(t("home.eps_zero"), icon=":material/all_inclusive:")
-        elif gap == 0.0:
-            st.warning(t("home.gap_zero"), icon=":material/balance:")
-        elif gap < 0:
-            st.warning(t("home.gap_negative"), icon=":material/trending_down:")
-        st.caption(t("home.bars_caption", true=f"{smoothed[0]:.4f}", wrong=f"{smoothed[1]:.4f}", gap=number(gap)))
+        if regime in NOTICE_ICONS:
+            notice = st.info if regime == "one_hot" else st.warning
+            notice(t(f"home.notice.{regime}", boundary=number(compute.zero_gap_eps(num_classes, "others"), 4)),
+                   icon=NOTICE_ICONS[regime])
+        st.caption(t(f"home.caption.{regime}", true=f"{smoothed[0]:.4f}", wrong=f"{smoothed[1]:.4f}", gap=number(gap)))
 
     st.divider()
     st.subheader(t("home.next_title"))

@@ -32,7 +32,7 @@ def main() -> None:
     scape = compute.landscape(eps, prior, (g1, g2), lr, steps)
     end_smoothed = scape.path_smoothed[-1]
     ends = [f"({number(path[-1][0], 3)}, {number(path[-1][1], 3)})" for path in (scape.path_one_hot, scape.path_smoothed)]
-    minimum = number(scape.optimal_gap, 4)
+    minimum = number(compute.gap_case(3, eps, prior)[1], 4)
     charts.show(st, figures.landscape_figure(scape, {
         "title": t("landscape.chart_title"), "x": t("landscape.axis_g1"), "y": t("landscape.axis_g2"),
         "one_hot": t("legend.one_hot"), "smoothed": t("legend.smoothed"), "path": t("landscape.path"),
@@ -47,10 +47,13 @@ def main() -> None:
     m1.metric(t("landscape.metric_one_hot"), ends[0])
     m2.metric(t("landscape.metric_smoothed"), ends[1])
     m3.metric(t("landscape.metric_minimum"), minimum)
-    if eps == 0.0:
+    regime, gap = compute.gap_case(3, eps, prior)
+    if regime == "one_hot":
         st.info(t("landscape.eps_zero"), icon=":material/all_inclusive:")
-    elif scape.optimal_gap <= 0:
-        st.warning(t("landscape.gap_not_positive", gap=number(scape.optimal_gap)), icon=":material/balance:")
+    elif regime == "excludes_true":
+        st.warning(t("landscape.excludes_true"), icon=":material/block:")
+    elif regime != "favours_true":
+        st.warning(t("landscape.gap_not_positive", gap=number(gap)), icon=":material/balance:")
     elif not np.all(np.isfinite(end_smoothed)) or abs(end_smoothed - scape.optimal_gap).max() > 1e-6:
         st.info(t("landscape.not_there", steps=count(steps)), icon=":material/hourglass_top:")
     st.markdown(t("landscape.explain"))

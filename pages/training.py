@@ -2,6 +2,8 @@
 
 import streamlit as st
 
+import lsr_core as core
+
 from pages.ui import charts, compute, figures, widgets
 from pages.ui.formatting import number
 from pages.ui.params import Param, float_in, int_in, one_of, write_to_url
@@ -53,11 +55,17 @@ def train(settings: tuple):
 
 
 def notices(e, settings: tuple) -> None:
-    num_classes, _, noise, size, _, eps, _, _ = settings
-    if eps == 0.0:
+    num_classes, _, noise, size, _, eps, prior, _ = settings
+    regime = core.gap_regime(num_classes, eps, prior)
+    if regime == "one_hot":
         st.info(t("training.eps_zero"), icon=":material/info:")
-    elif e.optimal_gap() <= 0:
-        st.warning(t("training.no_preference", eps=f"{eps:.2f}"), icon=":material/balance:")
+    elif regime != "favours_true":
+        # "excludes_true" (eps = 1, eps/(K-1)) is the far end of "favours_wrong": the same sentence is true
+        targets = compute.target_vectors(num_classes, eps, prior)[1]
+        st.warning(t(f"training.regime.{'no_preference' if regime == 'no_preference' else 'favours_wrong'}",
+                     eps=f"{eps:.2f}", chance=number(1 / num_classes, 3), true=number(targets[0], 3),
+                     wrong=number(targets[1], 3), boundary=number(compute.zero_gap_eps(num_classes, "others"), 4)),
+                   icon=":material/balance:")
     if size / num_classes < 20:
         st.warning(t("training.tiny_data", per_class=number(size / num_classes, 0)), icon=":material/warning:")
     if noise >= 0.3:
@@ -94,12 +102,21 @@ def calibration_section(e, views: dict) -> None:
     with st.expander(t("training.temperature_title"), icon=":material/thermostat:"):
         rel = views["reliability"]["temperature"]
         left, right = st.columns(2, gap="medium")
-        explanation = t("training.temperature_text", T=f"{e.temperature:.2f}", ece=f"{rel.ece:.3f}",
-                        ece_one_hot=f"{e.one_hot.metrics.ece:.3f}", ece_smoothed=f"{e.smoothed.metrics.ece:.3f}")
+        explanation = temperature_explanation(e.temperature, e.one_hot.metrics.ece, rel.ece, e.smoothed.metrics.ece)
         left.markdown(explanation)
         charts.show(right, figures.reliability_figure(rel, "temperature", _reliability_text(
             t("training.reliability_temperature_chart", T=f"{e.temperature:.2f}", ece=f"{rel.ece:.3f}"))),
             key="train_reliability_temperature", visible=False, summary=explanation)
+
+
+def temperature_explanation(temperature: float, ece_before: float, ece_after: float, ece_smoothed: float) -> str:
+    """The temperature paragraph, its sentences chosen by `core.temperature_effect` and `core.ece_change`
+    on the numbers as shown (T to 2 decimals, ECE to 3)."""
+    shown_t, before, after = f"{temperature:.2f}", f"{ece_before:.3f}", f"{ece_after:.3f}"
+    return " ".join((t("training.temperature_intro"),
+                     t(f"training.temperature.{core.temperature_effect(temperature, 2)}", T=shown_t),
+                     t(f"training.ece.{core.ece_change(ece_before, ece_after, 3)}", before=before, after=after),
+                     t("training.temperature_outro", ece_smoothed=f"{ece_smoothed:.3f}")))
 
 
 def _reliability_text(title: str) -> dict[str, str]:
@@ -153,7 +170,8 @@ def features_section(settings: tuple) -> None:
 
 def gaps_section(e, views: dict) -> None:
     st.subheader(t("training.gaps_title"))
-    optimum = e.optimal_gap()
+    regime, optimum = compute.gap_case(e.data.num_classes, e.eps, e.prior)
+    reading = regime if regime in ("one_hot", "favours_true") else "other"
     charts.show(st, figures.gap_histogram_figure(views["gap_edges"], views["gap_counts"], optimum, {
         "title": t("training.gaps_chart"), "x": t("training.axis_test_gap"), "y": t("training.axis_examples"),
         "one_hot": t("legend.one_hot"), "smoothed": t("training.smoothed_eps", eps=f"{e.eps:.2f}"),
@@ -161,7 +179,7 @@ def gaps_section(e, views: dict) -> None:
         summary=t("training.gaps_summary", median_one_hot=number(views['gap_medians'][0], 2),
                  median_smoothed=number(views['gap_medians'][1], 2), p95_one_hot=number(views['gap_p95'][0], 2),
                  p95_smoothed=number(views['gap_p95'][1], 2),
-                 optimum=number(optimum, 2)))
+                 optimum=number(optimum, 2)) + " " + t(f"training.gaps_reading.{reading}", optimum=number(optimum, 2)))
 
 
 def main() -> None:

@@ -137,20 +137,72 @@ def test_one_hot_descent_tracks_the_theory_curve(k, lr):
     assert run.gap()[-1] > run.gap()[-10] > 0  # still growing
 
 
-def test_saturation_gap():
-    g64 = L.saturation_gap(2)
-    g32 = L.saturation_gap(2, np.float32)
-    assert g64 == pytest.approx(np.log(2.0 ** 53), abs=0.7) and g32 == pytest.approx(np.log(2.0 ** 24), abs=0.7)
-    for k, dtype in ((2, np.float64), (10, np.float32), (1000, np.float64)):
-        gap = L.saturation_gap(k, dtype)
-        below = np.array([gap - 1e-6] + [0.0] * (k - 1), dtype=dtype)
-        above = np.array([gap] + [0.0] * (k - 1), dtype=dtype)
-        assert L.softmax(above.astype(np.float64))[0] > 0  # sanity
-        e_below, e_above = np.exp(below - below.max()), np.exp(above - above.max())
-        assert (e_below / e_below.sum())[0] < 1 and (e_above / e_above.sum())[0] == 1
-    assert L.saturation_gap(1000) > L.saturation_gap(10) > L.saturation_gap(2)
+def _correctly_rounded_p_true(num_classes: int, gap: float, precision: int) -> float:
+    """p_true = 1 / (1 + (K-1) e^-g) in 80-digit arithmetic, rounded to `precision` significand bits."""
+    import mpmath
+
+    with mpmath.workprec(300):
+        exact = 1 / (1 + (num_classes - 1) * mpmath.exp(-mpmath.mpf(gap)))
+    with mpmath.workprec(precision):
+        return float(+exact)   # unary + rounds to the working precision (to nearest)
+
+
+@pytest.mark.parametrize("k", [2, 3, 10, 1000])
+@pytest.mark.parametrize("dtype, bits", [(np.float64, 53), (np.float32, 24)])
+def test_rounding_gap_is_where_the_correctly_rounded_p_true_becomes_one(k, dtype, bits):
+    gap = L.rounding_gap(k, dtype)
+    assert _correctly_rounded_p_true(k, gap + 1e-9, bits) == 1.0
+    assert _correctly_rounded_p_true(k, gap - 1e-6, bits) < 1.0
+    # the closed form the docstring states: about log((K - 1) 2^54) in float64, log((K - 1) 2^25) in float32
+    assert gap == pytest.approx(np.log((k - 1) * 2.0 ** (bits + 1)), abs=1e-6)
+
+
+def test_rounding_gap_does_not_depend_on_summation_order():
+    """K = 2 and K = 3 differ by log 2, which a softmax that adds e^-g to 1 one at a time does not see."""
+    assert L.rounding_gap(3) - L.rounding_gap(2) == pytest.approx(np.log(2.0), abs=1e-12)
     with pytest.raises(ValueError):
-        L.saturation_gap(3, np.int32)
+        L.rounding_gap(3, np.int32)
+
+
+def _one_hot_step(z: np.ndarray, lr: float) -> np.ndarray:
+    """One step of gradient descent towards class 0, every operation in z's dtype (as freeze_gap states)."""
+    q = np.zeros_like(z)
+    q[0] = 1
+    exps = np.exp(z - z.max())
+    return z - z.dtype.type(lr) * (exps / exps.sum() - q)
+
+
+def test_freeze_gap_is_where_a_real_float32_run_stops():
+    k, lr = 2, 10.0
+    frozen_at = L.freeze_gap(k, lr, np.float32)
+    # start a real float32 run half a nat below, from logits with mean 0, and run it until it stops
+    start = frozen_at - 0.3
+    z = np.array([start / 2, -start / 2], dtype=np.float32)
+    for _ in range(2_000_000):
+        following = _one_hot_step(z, lr)
+        if np.array_equal(following, z):
+            break
+        z = following
+    else:
+        pytest.fail("the float32 run did not freeze")
+    assert float(z[0] - z[1]) == pytest.approx(frozen_at, abs=0.02)
+
+
+@pytest.mark.parametrize("k, lr", [(2, 1.0), (10, 0.1), (1000, 10.0)])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_freeze_gap_is_a_fixed_point_and_lies_below_the_rounding_gap_plus_a_margin(k, lr, dtype):
+    frozen_at = L.freeze_gap(k, lr, dtype)
+    def logits(gap):
+        z = np.full(k, -gap / k)
+        z[0] = (k - 1) * gap / k
+        return z.astype(dtype)
+    z = logits(frozen_at)
+    assert np.array_equal(_one_hot_step(z, lr), z)
+    earlier = logits(frozen_at - 0.5)
+    assert not np.array_equal(_one_hot_step(earlier, lr), earlier)
+    assert frozen_at < L.rounding_gap(k, dtype) + 1.0
+    # float32 freezes ~20 nats earlier than float64
+    assert L.freeze_gap(k, lr, np.float32) < L.freeze_gap(k, lr, np.float64) - 10
 
 
 @settings(max_examples=60, deadline=None)

@@ -34,11 +34,36 @@ def test_eps_zero_has_no_finite_optimum():
     np.testing.assert_array_equal(c.gap[:, 0], c.gap[:, 1])
 
 
-def test_saturation_readout_matches_the_theory_curve():
+def test_float_limits_readout_matches_the_theory_curve():
     c = core.compare_runs(10, 0.1, "uniform", 1.0, 100, np.zeros(10))
-    gap, steps = c.saturation(np.float64)
-    assert core.one_hot_gap_curve(10, 1.0, steps) == pytest.approx(gap, abs=1e-9)
-    assert c.saturation(np.float32)[0] < gap
+    limits = c.float_limits(np.float64)
+    assert limits.rounding_gap == core.rounding_gap(10) and limits.freeze_gap == core.freeze_gap(10, 1.0)
+    assert core.one_hot_gap_curve(10, 1.0, limits.steps_to_freeze) == pytest.approx(limits.freeze_gap, abs=1e-9)
+    assert c.float_limits(np.float32).freeze_gap < limits.freeze_gap
+
+
+@pytest.mark.parametrize("k, lr", [(2, 1.0), (10, 1.0), (10, 0.1), (1000, 1.0), (2, 10.0)])
+def test_discrete_descent_runs_ahead_of_the_continuous_law_and_the_lead_shrinks_like_one_over_t(k, lr):
+    """What the page says of the dotted curve: GD is ahead (equal wrong logits), each step adds more than
+    lr K to e^g + (K - 1) g, about lr K / 2t more for large t, and the lead shrinks roughly like 1/t."""
+    c = core.compare_runs(k, 0.1, "uniform", lr, 100_000, np.zeros(k))
+    assert c.wrong_logits_start_equal
+    lead = c.gap[:, 0] - c.theory_gap
+    assert np.all(lead[1:] > 0) and c.flow_lead == lead[-1]
+    def at(t):
+        return lead[np.searchsorted(c.steps, t)] * c.steps[np.searchsorted(c.steps, t)]
+    # lead * t changes by less than the log factor between t = 1e4 and 1e5
+    assert 0.5 < at(100_000) / at(10_000) < 1.5
+    # the excess per step, from the discrete map g <- g + lr K / (e^g + K - 1), at a large t
+    g = float(c.gap[-1, 0])
+    step = lr * k / (np.exp(g) + k - 1)
+    excess = np.exp(g) * np.expm1(step) + (k - 1) * step - lr * k
+    assert excess > 0 and excess == pytest.approx(lr * k / (2 * c.steps[-1]), rel=0.1)
+
+
+def test_random_start_has_unequal_wrong_logits():
+    start = core.initial_logits(5, "random", 3, 1.0)
+    assert not core.compare_runs(5, 0.1, "uniform", 1.0, 10, start).wrong_logits_start_equal
 
 
 def test_log_rate_time_is_finite_and_exact_after_step_zero():

@@ -52,7 +52,9 @@ def test_regulariser_terms_split_the_smoothed_loss(prior):
 def test_library_table():
     rows = {row.library: row for row in core.library_table(2, 0.1)}
     assert (rows["PyTorch"].true_target, rows["PyTorch"].wrong_target) == pytest.approx((0.95, 0.05), abs=1e-15)
-    assert (rows["fairseq"].true_target, rows["fairseq"].wrong_target) == pytest.approx((0.9, 0.1), abs=1e-15)
+    # fairseq 0.12 and later: eps/(K-1); 0.10 and earlier: eps/K, like PyTorch
+    assert (rows["fairseq ≥ 0.12"].true_target, rows["fairseq ≥ 0.12"].wrong_target) == pytest.approx((0.9, 0.1), abs=1e-15)
+    assert (rows["fairseq ≤ 0.10"].true_target, rows["fairseq ≤ 0.10"].wrong_target) == pytest.approx((0.95, 0.05), abs=1e-15)
     for row in core.library_table(10, 0.2):
         q = core.smooth_targets(0, 10, 0.2, row.prior)
         assert (row.true_target, row.wrong_target) == (q[0], q[1])

@@ -23,7 +23,16 @@ def target_vectors(num_classes: int, eps: float, prior: str) -> tuple[np.ndarray
 
 @st.cache_data(max_entries=256, show_spinner=False)
 def optimal_gap(num_classes: int, eps: float, prior: str) -> float:
-    return core.optimal_logit_gap(num_classes, eps, prior)
+    """The optimal gap as shown: exactly 0 at the no-preference boundary (`core.scene_optimal_gap`)."""
+    return core.scene_optimal_gap(num_classes, eps, prior)
+
+
+def gap_case(num_classes: int, eps: float, prior: str) -> tuple[str, float]:
+    """(`core.gap_regime`, the optimal gap as shown) for a scene: which sentence, and its number."""
+    return core.gap_regime(num_classes, eps, prior), optimal_gap(num_classes, eps, prior)
+
+
+zero_gap_eps = core.zero_gap_eps
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
@@ -42,10 +51,10 @@ def comparison_live(num_classes: int, eps: float, prior: str, lr: float, steps: 
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def point_of_no_return(settings: tuple) -> dict[str, tuple[float, float]]:
-    """Per float type: the gap at which p_true rounds to exactly 1 and the one-hot step that reaches it."""
+def float_limits(settings: tuple) -> dict[str, core.FloatLimits]:
+    """Per float type: where p_true rounds to 1, where this code's one-hot run freezes, and when."""
     c = comparison(*settings)
-    return {name: c.saturation(dtype) for name, dtype in (("float64", np.float64), ("float32", np.float32))}
+    return {name: c.float_limits(dtype) for name, dtype in (("float64", np.float64), ("float32", np.float32))}
 
 
 def freeze(texts: dict[str, str]) -> tuple:

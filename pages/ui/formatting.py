@@ -12,14 +12,17 @@ def signed_infinity(value: float) -> str | None:
 
 
 def number(value: float, digits: int = 6) -> str:
-    """Fixed decimals for ordinary sizes, a × 10ⁿ for very large or small ones, ∞ for infinities.
+    """Fixed decimals for ordinary sizes, a × 10ⁿ for very large or small ones, ∞ for infinities,
+    and an exact zero (of either sign) as 0.
 
-    >>> number(4.510859506), number(float("inf")), number(3.6e15), number(2.5e-12)
-    ('4.510860', '+∞', '3.6 × 10¹⁵', '2.5 × 10⁻¹²')
+    >>> number(4.510859506), number(float("inf")), number(3.6e15), number(2.5e-12), number(-0.0)
+    ('4.510860', '+∞', '3.6 × 10¹⁵', '2.5 × 10⁻¹²', '0')
     """
     infinite = signed_infinity(value)
     if infinite:
         return infinite
+    if value == 0:
+        return "0"
     if value != 0 and (abs(value) >= 1e7 or abs(value) < 1e-4):
         mantissa, exponent = f"{value:.1e}".split("e")
         return f"{mantissa} × 10{str(int(exponent)).translate(SUPERSCRIPTS)}"

@@ -1,0 +1,115 @@
+"""The functions that choose every conditional sentence: each case at, just below and just above each boundary."""
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import lsr_core as core
+
+TINY = 1e-6   # well outside BOUNDARY_TOLERANCE, well inside one slider step (0.01)
+
+
+@pytest.mark.parametrize("k", [2, 3, 4, 10, 20, 25, 50, 100, 1000])
+def test_others_convention_crosses_every_boundary(k):
+    boundary = (k - 1) / k
+    assert core.zero_gap_eps(k, "others") == boundary
+    assert core.gap_regime(k, 0.0, "others") == "one_hot"
+    assert core.gap_regime(k, TINY, "others") == "favours_true"
+    assert core.gap_regime(k, boundary - TINY, "others") == "favours_true"
+    assert core.gap_regime(k, boundary, "others") == "no_preference"
+    if boundary + TINY < 1:
+        assert core.gap_regime(k, boundary + TINY, "others") == "favours_wrong"
+    assert core.gap_regime(k, 1 - TINY, "others") in ("favours_wrong", "no_preference")
+    assert core.gap_regime(k, 1.0, "others") == "excludes_true"
+
+
+@pytest.mark.parametrize("k", [2, 3, 10, 1000])
+def test_uniform_convention_never_favours_the_wrong_classes(k):
+    assert core.zero_gap_eps(k, "uniform") == 1.0
+    assert core.gap_regime(k, 0.0, "uniform") == "one_hot"
+    assert core.gap_regime(k, TINY, "uniform") == "favours_true"
+    assert core.gap_regime(k, 1 - TINY, "uniform") == "favours_true"
+    assert core.gap_regime(k, 1.0, "uniform") == "no_preference"
+
+
+@pytest.mark.parametrize("k, eps", [(10, 0.9), (20, 0.95), (25, 0.96), (50, 0.98), (100, 0.99), (4, 0.75), (2, 0.5)])
+def test_decimal_slider_values_on_the_boundary_count_as_the_boundary(k, eps):
+    """0.9 is not 9/10 in binary: the float formula gives ~1e-16, which the page must show as 0."""
+    assert core.gap_regime(k, eps, "others") == "no_preference"
+    assert core.scene_optimal_gap(k, eps, "others") == 0.0
+    q = core.smooth_targets(0, k, eps, "others")
+    assert q[0] == pytest.approx(q[1], abs=1e-12)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(2, 1000), st.floats(0.0, 1.0), st.sampled_from(["uniform", "others"]))
+def test_regime_agrees_with_the_targets_and_the_gap(k, eps, prior):
+    """The case is what the targets say: true > wrong, equal, or true < wrong (and 0 at eps = 1, others)."""
+    regime = core.gap_regime(k, eps, prior)
+    q = core.smooth_targets(0, k, eps, prior)
+    gap = core.scene_optimal_gap(k, eps, prior)
+    difference = q[0] - q[1]
+    if regime == "one_hot":
+        assert eps == 0 and gap == np.inf
+    elif regime == "favours_true":
+        assert difference > 0 and 0 < gap < np.inf
+    elif regime == "no_preference":
+        assert abs(difference) < 1e-8 and gap == 0.0
+    elif regime == "favours_wrong":
+        assert difference < 0 and -np.inf < gap < 0 and prior == "others"
+    else:
+        assert regime == "excludes_true" and q[0] == 0 and gap == -np.inf and prior == "others"
+
+
+def test_loss_rise_kind_at_its_boundary():
+    falling = np.linspace(3.0, 1.0, 10)
+    assert core.loss_rise_kind(falling) == "none"
+    assert core.loss_rise_kind(falling + 1e-14 * np.arange(10)) == "none", "rounding noise is not a rise"
+    early = falling.copy()
+    early[4] = early[3] + 0.1        # rise between records 3 and 4: ends at record 4 < 10/2
+    assert core.loss_rise_kind(early) == "transient"
+    late = falling.copy()
+    late[5] = late[4] + 0.1          # ends at record 5 = 10/2: the second half
+    assert core.loss_rise_kind(late) == "persistent"
+
+
+def test_loss_rise_kind_on_real_runs():
+    """K = 2, eps = 0.5, eta = 5 rises once at step 1 and then converges (the issue's example);
+    K = 2, eps = 0.3, eta = 10 keeps bouncing; eta = 1 never rises."""
+    transient = core.compare_runs(2, 0.5, "uniform", 5.0, 2000, np.zeros(2))
+    assert transient.loss_rise_kinds[1] == "transient" and transient.final_gap_error < 1e-12
+    assert transient.loss_increases[1] == 1
+    bouncing = core.compare_runs(2, 0.3, "uniform", 10.0, 2000, np.zeros(2))
+    assert bouncing.loss_rise_kinds[1] == "persistent" and bouncing.steps_to_tolerance is None
+    calm = core.compare_runs(10, 0.1, "uniform", 1.0, 2000, np.zeros(10))
+    assert calm.loss_rise_kinds == ("none", "none")
+
+
+def test_temperature_effect_decides_on_the_shown_value():
+    assert core.temperature_effect(1.006) == "softens"      # shows as 1.01
+    assert core.temperature_effect(1.004) == "unchanged"    # shows as 1.00
+    assert core.temperature_effect(0.996) == "unchanged"
+    assert core.temperature_effect(0.994) == "sharpens"     # shows as 0.99
+    with pytest.raises(ValueError):
+        core.temperature_effect(0.0)
+
+
+def test_ece_change_decides_on_the_shown_values():
+    assert core.ece_change(0.1534, 0.0314) == "falls"
+    assert core.ece_change(0.0311, 0.0314) == "unchanged"   # both show as 0.031
+    assert core.ece_change(0.0301, 0.0304) == "unchanged"   # both show as 0.030
+    assert core.ece_change(0.0200, 0.0310) == "rises"
+
+
+@pytest.mark.parametrize("settings, effect, change", [
+    ((3, 0.1, 0.0, 50, 0, 0.1, "uniform", 10), "sharpens", "falls"),
+    ((3, 0.4, 0.0, 200, 0, 0.1, "uniform", 10), "softens", "falls"),
+    ((10, 0.1, 0.5, 50, 0, 0.1, "uniform", 10), "sharpens", "rises"),
+    ((10, 0.4, 0.5, 50, 0, 0.1, "uniform", 10), "softens", "rises"),
+])
+def test_every_temperature_sentence_is_reachable_from_the_training_page(settings, effect, change):
+    """T < 1 and a test ECE that rises after scaling are real outcomes at settings the page offers."""
+    experiment = core.run_experiment(*settings)
+    assert core.temperature_effect(experiment.temperature) == effect
+    assert core.ece_change(experiment.one_hot.metrics.ece, experiment.temperature_metrics.ece) == change
