@@ -109,7 +109,9 @@ def scene_messages(c) -> None:
             notice = st.error if kind == "persistent" else st.info
             notice(t(f"dynamics.loss_rise.{kind}", lr=c.lr, run=t(f"legend.{run}"), count=int(rises)),
                    icon=":material/warning:" if kind == "persistent" else ":material/trending_up:")
-    if c.complete and np.isfinite(c.optimal_gap) and c.steps_to_tolerance is None:
+    # "more steps or a larger rate" is no advice for a run that is bouncing because its rate is too large
+    if (c.complete and np.isfinite(c.optimal_gap) and c.steps_to_tolerance is None
+            and c.loss_rise_kinds[1] != "persistent"):
         st.info(t("dynamics.not_converged", steps=count(c.total_steps)), icon=":material/hourglass_top:")
 
 

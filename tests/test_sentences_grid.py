@@ -99,6 +99,8 @@ def test_dynamics_loss_rise_sentences(app_test, lang, query, case):
     assert c.loss_rise_kinds[1] == case
     family = {"none": None, "transient": "dynamics.loss_rise.transient", "persistent": "dynamics.loss_rise.persistent"}
     assert_only_case(at, lang, family, case)
+    if case == "persistent":   # "give it more steps or a larger rate" would be the wrong advice here
+        assert not any(pattern(lang, "dynamics.not_converged").search(text) for text in shown_texts(at))
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
