@@ -2,14 +2,17 @@
 
 import streamlit as st
 
+from pathlib import Path
 from urllib.parse import urlencode
 
 from pages.ui.charts import PRESENT_KEY, presenting
 from pages.ui.i18n import DEFAULT_LANGUAGE, LANGUAGE_KEY, LANGUAGES, t
-from pages.ui.params import HIDE_URL, Param, one_of, seed_from_url, show_url_notices, write_to_url
+from pages.ui.params import HIDE_URL, Param, one_of, seed_from_url, write_to_url
 from pages.ui.shell import current_params, inside_shell
 
 LANGUAGE_NAMES = {"en": "English", "zh": "中文"}
+# a file the app serves itself: a :material/...: icon would make every browser ask a font CDN for it
+ICON = str(Path(__file__).with_name("assets") / "icon.png")
 SHELL_PARAMS = (Param(LANGUAGE_KEY, "lang", DEFAULT_LANGUAGE, one_of(LANGUAGES), "en | zh"),
                 Param(PRESENT_KEY, "present", False, one_of((False, True)), "True | False"))
 # presenter mode: every rem-sized text a third larger (Streamlit sizes its text in rem)
@@ -52,7 +55,7 @@ def lesson_link() -> None:
 
 def main() -> None:
     rejected = seed_from_url(SHELL_PARAMS)
-    st.set_page_config(page_title="Label Smoothing Lab", page_icon=":material/blur_on:", layout="wide",
+    st.set_page_config(page_title="Label Smoothing Lab", page_icon=ICON, layout="wide",
                        initial_sidebar_state="collapsed" if presenting() else "auto")
     with st.sidebar:
         st.segmented_control("Language · 语言", LANGUAGES, key=LANGUAGE_KEY, format_func=LANGUAGE_NAMES.get,
@@ -61,9 +64,8 @@ def main() -> None:
     if presenting():
         st.html(PRESENTER_CSS)
     write_to_url(SHELL_PARAMS)
-    show_url_notices(rejected)
     navigation = st.navigation(pages())
-    with inside_shell():
+    with inside_shell(rejected):
         navigation.run()
         lesson_link()
 

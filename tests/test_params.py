@@ -31,3 +31,78 @@ def test_garbage_is_rejected_with_its_name(query):
 
 def test_unknown_parameters_are_ignored():
     assert parse_url_values(PARAMS, {"zzz": "1"}) == ({}, [])
+
+
+# ---------------------------------------------------------------- issue 17: strict ASCII numbers, -0, inert text
+
+import math
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pages.ui.formatting import number
+from pages.ui.params import MAX_NOTICES, accepts, inert, url_notices
+
+PARSERS = {
+    "K": int_in(2, 1000), "eps": float_in(0.0, 1.0), "g1": float_in(-4.0, 12.0), "scale": float_in(0.1, 5.0),
+    "noise": float_in(0.0, 0.5), "lr": one_of((0.01, 0.1, 1.0, 10.0)), "logx": one_of((False, True)),
+    "conv": one_of(("uniform", "others")),
+}
+
+
+@pytest.mark.parametrize("text", ["５", "1_0", " 5 ", "5 ", "\t5", "٣", "0x10", "1e", "--1", "+-1", "½", "5\n"])
+def test_only_plain_ascii_numbers_are_accepted(text):
+    for parse in (int_in(0, 100), float_in(0.0, 100.0), one_of((5.0, 10.0))):
+        with pytest.raises(ValueError):
+            parse(text)
+
+
+@pytest.mark.parametrize("text", ["-0", "-0.0", "+0", "-0e5", "-.0"])
+def test_minus_zero_is_read_as_zero(text):
+    value = float_in(0.0, 1.0)(text)
+    assert value == 0.0 and math.copysign(1.0, value) == 1.0
+    assert number(value) == "0"
+
+
+def test_plain_forms_are_accepted():
+    assert int_in(2, 10)("+7") == 7 and float_in(0.0, 1.0)(".25") == 0.25 and float_in(0.0, 1.0)("1e-1") == 0.1
+    assert one_of((0.5, 1.0))("1") == 1.0 and one_of((0.5, 1.0))("0.50") == 0.5
+
+
+NUMBERISH = st.text(alphabet="0123456789+-.eE_ ５٣xn", max_size=12) | st.from_regex(r"[+-]?[0-9]*\.?[0-9]*(e[+-]?[0-9]+)?", fullmatch=True)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.sampled_from(sorted(PARSERS)), NUMBERISH | st.text(max_size=12))
+def test_every_accepted_value_is_finite_normalised_and_prints_without_nan(name, text):
+    parse = PARSERS[name]
+    try:
+        value = parse(text)
+    except ValueError:
+        return
+    assert text.isascii() and text == text.strip()
+    if isinstance(value, float):
+        assert math.isfinite(value) and math.copysign(1.0, value) == 1.0 or value < 0
+        assert "nan" not in number(value).lower()
+    assert accepts(Param("k", name, value, parse, ""), value)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=200))
+def test_inert_text_is_one_code_span_of_bounded_length(text):
+    shown = inert(text)
+    assert "\n" not in shown and "\r" not in shown
+    fence = len(shown) - len(shown.lstrip("`"))
+    if fence:
+        assert shown.endswith("`" * fence)
+        inside = shown[fence:-fence]
+        assert "`" * fence not in inside, "the fence must be longer than any backtick run inside"
+        assert len(inside.strip()) <= 40
+
+
+def test_notices_are_bounded_and_name_only_the_first_few():
+    rejected = [(f"p{i}", "[x](https://example.invalid)", "0 … 1") for i in range(30)]
+    texts = url_notices(rejected, lambda key, **values: f"{key}|{values}")
+    assert len(texts) == MAX_NOTICES + 1
+    assert all("`[x](https://example.invalid)`" in text for text in texts[:MAX_NOTICES])
+    assert "'count': 27" in texts[-1]

@@ -4,12 +4,19 @@ Each `Param` names a session-state/widget key and the short, language-neutral UR
 widgets are drawn, `seed_from_url` copies valid URL values into session state (once per visit) and
 collects a notice for every value it had to ignore; after the widgets, `write_to_url` mirrors the
 values that differ from their defaults. URL text is only ever parsed by the small parsers below
-(int/float/choice), never evaluated.
+(int/float/choice), never evaluated, and is shown back to the user only as inert text (`inert`).
+
+The number syntax is ASCII on purpose, and simpler to explain than Python's: an optional sign, digits,
+an optional decimal point with digits, an optional exponent. No spaces, no "_" separators, no
+full-width or other Unicode digits ("５"), no "nan"/"inf". A repeated parameter (?K=3&K=5) is read
+as Streamlit reads it: the last value wins. −0 is read as 0.
 """
 
 from __future__ import annotations
 
 import math
+import re
+import unicodedata
 from dataclasses import dataclass
 from typing import Any, Callable
 
@@ -25,9 +32,20 @@ class Param:
     allowed: str                  # what is allowed, shown in the notice, e.g. "2 … 1000"
 
 
+INTEGER = re.compile(r"[+-]?[0-9]{1,12}")
+DECIMAL = re.compile(r"[+-]?(?:[0-9]{1,20}(?:\.[0-9]{0,20})?|\.[0-9]{1,20})(?:[eE][+-]?[0-9]{1,3})?")
+
+
 def int_in(low: int, high: int) -> Callable[[str], int]:
+    """Parse ASCII digits with an optional sign, then check the range.
+
+    >>> int_in(2, 10)("5"), int_in(2, 10)("+7")
+    (5, 7)
+    """
     def parse(text: str) -> int:
-        value = int(text.strip())
+        if not INTEGER.fullmatch(text):
+            raise ValueError(text)
+        value = int(text)
         if not low <= value <= high:
             raise ValueError(text)
         return value
@@ -35,8 +53,15 @@ def int_in(low: int, high: int) -> Callable[[str], int]:
 
 
 def float_in(low: float, high: float) -> Callable[[str], float]:
+    """Parse an ASCII decimal number, then check the range; −0 comes back as 0.
+
+    >>> float_in(0.0, 1.0)("-0"), float_in(0.0, 1.0)(".5")
+    (0.0, 0.5)
+    """
     def parse(text: str) -> float:
-        value = float(text.strip())
+        if not DECIMAL.fullmatch(text):
+            raise ValueError(text)
+        value = float(text) + 0.0   # + 0.0 turns -0.0 into 0.0
         if not math.isfinite(value) or not low <= value <= high:
             raise ValueError(text)
         return value
@@ -47,16 +72,46 @@ def one_of(options) -> Callable[[str], Any]:
     """Accept the text form of one of `options` (numbers compare by value: "1" matches 1.0)."""
     def parse(text: str):
         for option in options:
-            if text.strip() == str(option):
+            if text == str(option):
                 return option
-            if isinstance(option, (int, float)) and not isinstance(option, bool):
-                try:
-                    if float(text) == float(option):
-                        return option
-                except ValueError:
-                    pass
+            if isinstance(option, (int, float)) and not isinstance(option, bool) and DECIMAL.fullmatch(text):
+                if float(text) == float(option):
+                    return option
         raise ValueError(text)
     return parse
+
+
+def accepts(param: Param, value) -> bool:
+    """Whether `value` is one the URL could have given `param` (its text form parses back to it)."""
+    try:
+        return param.parse(str(value)) == value
+    except (ValueError, TypeError, OverflowError):
+        return False
+
+
+MAX_SHOWN_TEXT = 40   # characters of a rejected URL value shown back to the user
+MAX_NOTICES = 3       # rejected values named one by one; the rest are counted in one line
+
+
+def inert(text: str, limit: int = MAX_SHOWN_TEXT) -> str:
+    r"""URL text as a Markdown code span that shows it literally: control characters and line breaks
+    removed (a line break would let "# heading" start a block), shortened to `limit` characters, and
+    fenced with more backticks than it contains, so links, images, LaTeX, HTML and Streamlit's
+    :colour[...] directives inside it stay plain text.
+
+    >>> inert("[click](https://example.invalid)"), inert("a`b"), inert("x\n# BIG")
+    ('`[click](https://example.invalid)`', '``a`b``', '`x # BIG`')
+    """
+    cleaned = "".join(" " if unicodedata.category(c)[0] in "CZ" else c for c in str(text))
+    cleaned = " ".join(cleaned.split())
+    if len(cleaned) > limit:
+        cleaned = cleaned[:limit - 1] + "…"
+    if not cleaned:
+        return "“”"
+    longest = max((len(run) for run in re.findall(r"`+", cleaned)), default=0)
+    fence = "`" * (longest + 1)
+    padded = f" {cleaned} " if cleaned.startswith("`") or cleaned.endswith("`") else cleaned
+    return f"{fence}{padded}{fence}"
 
 
 def parse_url_values(params, query: dict[str, str]) -> tuple[dict[str, Any], list[tuple[str, str, str]]]:
@@ -70,7 +125,7 @@ def parse_url_values(params, query: dict[str, str]) -> tuple[dict[str, Any], lis
         try:
             accepted[param.key] = param.parse(text)
         except (ValueError, TypeError, OverflowError):
-            rejected.append((param.url, text[:40], param.allowed))
+            rejected.append((param.url, text, param.allowed))
     return accepted, rejected
 
 
@@ -90,7 +145,7 @@ def hidden_keys(params, text: str) -> tuple[list[str], list[tuple[str, str, str]
         if name in by_url:
             keys.append(by_url[name])
         elif name:
-            unknown.append(name[:40])
+            unknown.append(name)
     rejected = [(HIDE_URL, ",".join(unknown), " | ".join(by_url) or "—")] if unknown else []
     return keys, rejected
 
@@ -109,9 +164,18 @@ def seed_from_url(params) -> list[tuple[str, str, str]]:
 
 
 def write_to_url(params) -> None:
-    """Mirror non-default values into the URL and drop the defaults, keeping links short."""
+    """Mirror non-default values into the URL and drop the defaults, keeping links short. A value the URL
+    could not have given (e.g. None from a widget whose state a server restart lost) is reset to the
+    default first, so the URL never holds text like lang=None."""
     for param in params:
         value = st.session_state.get(param.key, param.default)
+        if not accepts(param, value):
+            value = param.default
+            if param.key in st.session_state:
+                try:
+                    st.session_state[param.key] = value
+                except st.errors.StreamlitAPIException:   # the widget is drawn already: fix it next run
+                    pass
         if value == param.default:
             if param.url in st.query_params:
                 del st.query_params[param.url]
@@ -119,9 +183,23 @@ def write_to_url(params) -> None:
             st.query_params[param.url] = str(value)
 
 
+def url_notices(rejected, lookup) -> list[str]:
+    """Pure: the notice texts for rejected (name, text, allowed) triples: the first `MAX_NOTICES` named,
+    every URL text inert (`inert`), the rest counted in one more line. `lookup(key, **values)` is `t`.
+
+    >>> url_notices([("K", "![x](http://e.invalid/x.png)", "2 … 10")] * 5, lambda key, **v: f"{key} {v}")[-1]
+    "common.url_more {'count': 2}"
+    """
+    texts = [lookup("common.url_ignored", name=inert(name, 20), value=inert(text), allowed=allowed)
+             for name, text, allowed in rejected[:MAX_NOTICES]]
+    if len(rejected) > MAX_NOTICES:
+        texts.append(lookup("common.url_more", count=len(rejected) - MAX_NOTICES))
+    return texts
+
+
 def show_url_notices(rejected) -> None:
     """Say, in the current language, which URL values were ignored and that defaults are used."""
     from .i18n import t
 
-    for name, text, allowed in rejected:
-        st.warning(t("common.url_ignored", name=name, value=text, allowed=allowed), icon=":material/link_off:")
+    for text in url_notices(rejected, t):
+        st.warning(text, icon=":material/link_off:")

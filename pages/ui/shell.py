@@ -15,9 +15,12 @@ _run = threading.local()  # per script-run thread: is the shell on the stack rig
 
 
 @contextmanager
-def inside_shell():
+def inside_shell(rejected=()):
+    """The shell is running; `rejected` are its own rejected URL values (lang, present), shown by the
+    page together with the page's, so one link can never raise more than a bounded number of notices."""
     _run.active = True
     _run.params = ()
+    _run.shell_rejected = list(rejected)
     try:
         yield
     finally:
@@ -40,7 +43,7 @@ def begin_page(section: str, params) -> None:
         st.html("<style>" + ", ".join(f".st-key-{key}" for key in keys) + " { display: none; }</style>")
     st.title(t(f"{section}.title"))
     st.markdown(t(f"{section}.lead_short" if presenting() else f"{section}.lead"))
-    show_url_notices(rejected + unknown)
+    show_url_notices(getattr(_run, "shell_rejected", []) + rejected + unknown)
 
 
 def current_params() -> tuple:

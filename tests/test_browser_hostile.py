@@ -1,0 +1,111 @@
+"""A lesson link cannot be turned against the class (issue 17): hostile Markdown, HTML and LaTeX in every URL
+parameter of every page, loaded in real Chromium, must render as inert text, in a bounded number of notices,
+and no request may leave the app's own server."""
+
+from urllib.parse import urlencode, urlsplit
+
+import pytest
+
+from pages.ui.i18n import load_catalogue
+from pages.ui.params import MAX_NOTICES
+from tests.conftest import ARTIFACTS
+from tests.test_browser import wait_idle
+from tests.test_browser_classroom import PAGES
+
+pytestmark = pytest.mark.browser
+
+HOSTILE = [
+    "[click here](https://example.invalid/phish)",
+    "![x](https://example.invalid/x.png)",
+    "\n# BIG HEADING",
+    ":red-background[**HACKED**]",
+    "$\\rule{300em}{300em}$",
+    "<img src=https://example.invalid/y.png onerror=alert(1)>",
+    "<a href='https://example.invalid/a'>x</a>",
+    "www.example.invalid and mail@example.invalid",
+    "`` ` ``<b>x</b>",
+    "-0",
+]
+URL_NOTICE_STARTS = [load_catalogue(lang)[key].split("{")[0] for lang in ("en", "zh")
+                     for key in ("common.url_ignored", "common.url_more")]
+
+
+def page_params(app_test, name: str) -> list[str]:
+    """The page's URL parameter names (the lesson-link builder in the sidebar lists them)."""
+    return list(app_test(name).sidebar.multiselect[0].options)
+
+
+def visit(browser, url: str):
+    """Open `url` in a fresh tab that records (and blocks) every request to another host."""
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    outside: list[str] = []
+    own = urlsplit(url).netloc
+
+    def route(request_route):
+        if urlsplit(request_route.request.url).netloc not in (own, ""):
+            outside.append(request_route.request.url)
+            return request_route.abort()
+        return request_route.continue_()
+
+    context.route("**/*", route)
+    tab = context.new_page()
+    tab.goto(url)
+    wait_idle(tab)
+    tab.wait_for_timeout(1500)
+    return context, tab, outside
+
+
+def page_facts(tab, own: str) -> dict:
+    return tab.evaluate("""(own) => {
+        const off = (u) => { try { const h = new URL(u, location.href).host; return h !== own; } catch (e) { return true; } };
+        const main = document.querySelector('[data-testid="stMain"]') || document.body;
+        return {
+          links: Array.from(main.querySelectorAll('a[href]')).map(a => a.href).filter(off),
+          images: Array.from(document.querySelectorAll('img[src]')).map(i => i.src).filter(off),
+          headings: Array.from(main.querySelectorAll('h1, h2, h3, h4, h5, h6')).map(h => h.innerText.trim()),
+          alerts: Array.from(main.querySelectorAll('[data-testid="stAlert"]')).map(a => a.innerText),
+          width: document.documentElement.scrollWidth,
+          katexErrors: document.querySelectorAll('.katex-error').length,
+        }; }""", own)
+
+
+@pytest.mark.parametrize("name", list(PAGES))
+def test_hostile_values_in_every_parameter_render_inert(server, browser, app_test, name):
+    own = urlsplit(server).netloc
+    clean_context, clean_tab, _ = visit(browser, f"{server}/{name}")
+    clean = page_facts(clean_tab, own)
+    clean_context.close()
+
+    names = page_params(app_test, name)
+    query = {param: HOSTILE[i % len(HOSTILE)] for i, param in enumerate(names)}
+    query["lang"] = HOSTILE[0]
+    query["present"] = HOSTILE[1]
+    query["hide"] = ",".join(f"[n{i}](https://example.invalid/{i})" for i in range(30))
+    context, tab, outside = visit(browser, f"{server}/{name}?{urlencode(query)}")
+    facts = page_facts(tab, own)
+    tab.screenshot(path=str(ARTIFACTS / f"hostile_{name}.png"))
+    context.close()
+
+    assert not outside, f"requests left the server: {outside}"
+    assert not facts["links"] and not facts["images"], facts
+    assert facts["headings"] == clean["headings"], "no heading may come from the URL"
+    notices = [text for text in facts["alerts"] if any(start in text for start in URL_NOTICE_STARTS)]
+    assert 1 <= len(notices) <= MAX_NOTICES + 1, notices
+    assert all("HACKED" not in text or "red-background" in text for text in notices), "directives stay literal"
+    assert facts["width"] <= 1280, "no URL text may draw a giant element"
+    assert facts["katexErrors"] == clean["katexErrors"]
+
+
+def test_repeated_parameter_last_value_wins(server, browser):
+    context, tab, _ = visit(browser, f"{server}/home?K=3&K=5")
+    value = tab.locator(".st-key-home_K input").input_value()
+    context.close()
+    assert value == "5"
+
+
+def test_a_clean_page_makes_no_request_off_the_server(server, browser):
+    """The favicon, fonts and scripts all come from the app's own server (a classroom may be offline)."""
+    for name in PAGES:
+        context, tab, outside = visit(browser, f"{server}/{name}")
+        context.close()
+        assert not outside, (name, outside)
