@@ -108,6 +108,16 @@ class Comparison:
         per_record = {name: getattr(self, name)[keep] for name in PER_RECORD_FIELDS}
         return replace(self, **per_record)
 
+    def prefix(self, count: int) -> "Comparison":
+        """The first `count` records only, as a live view shows a finished run growing (no recomputation).
+
+        >>> c = compare_runs(3, 0.1, "uniform", 1.0, 10, np.zeros(3))
+        >>> c.prefix(4).steps, c.prefix(4).complete, c.prefix(99).complete
+        (array([0, 1, 2, 3]), False, True)
+        """
+        count = min(check_count("count", count, 1), self.steps.size)
+        return replace(self, **{name: getattr(self, name)[:count] for name in PER_RECORD_FIELDS})
+
     def float_limits(self, dtype) -> "FloatLimits":
         """Where floating point ends the one-hot run in `dtype` (see `FloatLimits`)."""
         rounds = rounding_gap(self.num_classes, dtype)
@@ -204,6 +214,27 @@ def compare_runs_progressive(num_classes: int, eps: float, prior: str, lr: float
     q = np.stack([one_hot(0, num_classes), smooth_targets(0, num_classes, settings["eps"], prior)])
     for run in descend_progressive(start, q, settings["lr"], settings["steps"], num_records, updates):
         yield _summarise(run, q, settings)
+
+
+def compare_runs_in_chunks(num_classes: int, eps: float, prior: str, lr: float, steps: int, start,
+                           num_records: int = 2001, chunks: int = 20):
+    """`compare_runs`, done in about `chunks` pieces: yields (fraction of the steps done, None) after each
+    piece and (1.0, the finished `Comparison`) last. A caller can report progress, or stop, between pieces;
+    the records are reduced for display once, at the end.
+
+    >>> *_, (done, c) = compare_runs_in_chunks(3, 0.1, "uniform", 1.0, 100, np.zeros(3), chunks=4)
+    >>> done, c.steps[-1]
+    (1.0, np.int64(100))
+    """
+    num_classes = check_num_classes(num_classes)
+    settings = dict(eps=check_eps(eps), prior=check_prior_name(prior), lr=check_positive("lr", lr),
+                    steps=check_count("steps", steps, 1))
+    q = np.stack([one_hot(0, num_classes), smooth_targets(0, num_classes, settings["eps"], prior)])
+    run = None
+    for run in descend_progressive(start, q, settings["lr"], settings["steps"], num_records, chunks):
+        if run.steps[-1] < settings["steps"]:
+            yield float(run.steps[-1]) / settings["steps"], None
+    yield 1.0, _summarise(run, q, settings)
 
 
 def compare_runs(num_classes: int, eps: float, prior: str, lr: float, steps: int, start,

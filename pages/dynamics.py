@@ -139,14 +139,14 @@ def readouts(c, scene: tuple) -> None:
 
 
 def results(settings: dict, log_steps: bool, live: bool) -> None:
-    """Everything computed from the scene. With `live`, the two runs are computed again chunk by chunk
-    and drawn as they grow, within this one script run, before the finished (cached) charts return.
-    The readouts above the charts always describe the finished scene (they come from the cache)."""
+    """Everything computed from the scene. With `live`, the finished (stored) runs are drawn growing, prefix
+    by prefix, within this one script run: pressing Run computes nothing. The readouts above the charts
+    always describe the finished scene."""
     scene = tuple(settings.values())
     texts = figure_texts()
-    progress = st.container(height=64, border=False).empty()  # bar, spinner or hint: same height
-    with progress, st.spinner(t("dynamics.computing")):
-        result = compute.comparison(**settings)
+    progress = st.container(height=64, border=False).empty()  # bar, notice or hint: same height
+    result = compute.comparison(**settings, **widgets.heavy_work_callbacks(
+        progress, t("dynamics.computing"), compute.dynamics_cost(settings["num_classes"], settings["steps"])))
     progress.caption(t("dynamics.run_hint"))
     scene_messages(result)
     readouts(result, scene)
@@ -172,7 +172,7 @@ def results(settings: dict, log_steps: bool, live: bool) -> None:
     replay = chart_slot(st, "replay")   # fixed height: the page below does not move while it is redrawn
 
     if live:
-        for partial in compute.comparison_live(**settings, updates=LIVE_UPDATES):
+        for partial in compute.live_views(result, LIVE_UPDATES):
             if partial.complete:
                 break
             started = time.perf_counter()

@@ -33,7 +33,8 @@ def controls() -> tuple:
                             help=t("training.overlap_help"), persist_state="session")
         noise = c2.slider(t("training.noise"), 0.0, 0.5, step=0.05, key="train_noise",
                           help=t("training.noise_help"), persist_state="session")
-        size = c3.select_slider(t("training.size"), TRAIN_SIZES, key="train_size", help=t("training.size_help"),
+        size = c3.select_slider(t("training.size"), TRAIN_SIZES, key="train_size", help=t(
+            "training.size_help", seconds=f"{core.cost.training_seconds(TRAIN_SIZES[-1], EPOCHS[-1]):.0f}"),
                                 persist_state="session")
         epochs = c4.select_slider(t("training.epochs"), EPOCHS, key="train_epochs", help=t("training.epochs_help"),
                                   persist_state="session")
@@ -43,13 +44,10 @@ def controls() -> tuple:
 
 
 def train(settings: tuple):
-    """The experiment from the store, or trained now behind a progress bar."""
+    """The experiment from the store, or trained now behind a progress bar (shared and queued: see compute)."""
     slot = st.empty()
-
-    def progress(fraction: float) -> None:
-        slot.progress(fraction, text=t("training.progress", percent=round(100 * fraction)))
-
-    experiment = compute.experiment(settings, on_progress=progress)
+    seconds = compute.training_cost(settings)
+    experiment = compute.experiment(settings, **widgets.heavy_work_callbacks(slot, t("training.progress_label"), seconds))
     slot.empty()
     return experiment
 

@@ -6,6 +6,9 @@ recompute and memory stays bounded however many scenes a class explores.
 
 from __future__ import annotations
 
+import threading
+from contextlib import contextmanager
+
 import numpy as np
 import streamlit as st
 
@@ -35,19 +38,108 @@ def gap_case(num_classes: int, eps: float, prior: str) -> tuple[str, float]:
 zero_gap_eps = core.zero_gap_eps
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
+# ---------------------------------------------------------------- heavy work: shared, queued, interruptible
+# A scene that costs a second or more (lsr_core.cost) is computed at most once at a time per setting (a
+# second session asking for the same one waits for the first's result instead of computing it again), and
+# at most HEAVY_SLOTS of them run at once on the whole server: the rest queue, so a few heavy links cannot
+# take every core from a class moving sliders. The work runs in the session's own script thread, in pieces,
+# and reports progress between pieces through a Streamlit call, which is where Streamlit stops a script
+# whose session went away or whose settings changed: heavy work is interruptible at every piece. A session
+# runs one script at a time, so it can never hold more than one heavy job.
+
+HEAVY_SLOTS = 1
+_heavy_slots = threading.BoundedSemaphore(HEAVY_SLOTS)
+_guard = threading.Lock()
+_in_flight: dict[tuple, threading.Lock] = {}
+_queue_length = [0]
+WAIT_POLL_SECONDS = 0.25
+
+
+class _NotCached(Exception):
+    pass
+
+
+@contextmanager
+def _turn(lock, on_wait, reason: str):
+    """Hold `lock`; while waiting for it, call `on_wait(reason, waiting)` every WAIT_POLL_SECONDS (a Streamlit
+    call, so a rerun or a closed session can end the wait)."""
+    if not lock.acquire(blocking=False):
+        with _guard:
+            _queue_length[0] += 1
+        try:
+            while not lock.acquire(timeout=WAIT_POLL_SECONDS):
+                on_wait(reason, _queue_length[0])
+        finally:
+            with _guard:
+                _queue_length[0] -= 1
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+def shared(store, settings: tuple, work, seconds: float, on_progress, on_wait):
+    """`store(settings)` if it holds a result; else `work(on_progress)`, computed once however many sessions
+    ask at the same time, queued behind other heavy work if `seconds` says it is heavy, then stored."""
+    try:
+        return store(settings)
+    except _NotCached:
+        pass
+    with _guard:
+        lock = _in_flight.setdefault((store.__name__, settings), threading.Lock())
+    try:
+        with _turn(lock, on_wait, "same"):
+            try:
+                return store(settings)          # another session finished it while this one waited
+            except _NotCached:
+                pass
+            if core.cost.is_heavy(seconds):
+                with _turn(_heavy_slots, on_wait, "queue"):
+                    return store(settings, work(on_progress))
+            return store(settings, work(on_progress))
+    finally:
+        with _guard:
+            if not lock.locked():
+                _in_flight.pop((store.__name__, settings), None)
+
+
+def _quiet(*_args) -> None:
+    pass
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def _stored_comparison(settings: tuple, _result=None):
+    """A bounded store of finished dynamics scenes, keyed by settings only: called without `_result` it
+    returns the stored one or raises (exceptions are not cached); called with it, it stores it."""
+    if _result is None:
+        raise _NotCached
+    return _result
+
+
+def dynamics_cost(num_classes: int, steps: int) -> float:
+    return core.cost.dynamics_seconds(num_classes, steps)
+
+
 def comparison(num_classes: int, eps: float, prior: str, lr: float, steps: int,
-               init: str, seed: int, scale: float) -> core.Comparison:
-    """Both runs of the dynamics page, reduced for display (small: no (R, K) arrays are kept)."""
-    start = core.initial_logits(num_classes, init, seed, scale)
-    return core.compare_runs(num_classes, eps, prior, lr, steps, start)
+               init: str, seed: int, scale: float, on_progress=_quiet, on_wait=_quiet) -> core.Comparison:
+    """Both runs of the dynamics page, reduced for display (small: no (R, K) arrays are kept), shared and
+    queued as `shared` describes; `on_progress(fraction)` between pieces of the work."""
+    settings = (num_classes, eps, prior, lr, steps, init, seed, scale)
+
+    def work(progress):
+        start = core.initial_logits(num_classes, init, seed, scale)
+        for fraction, result in core.compare_runs_in_chunks(num_classes, eps, prior, lr, steps, start):
+            progress(fraction)
+        return result
+
+    return shared(_stored_comparison, settings, work, dynamics_cost(num_classes, steps), on_progress, on_wait)
 
 
-def comparison_live(num_classes: int, eps: float, prior: str, lr: float, steps: int,
-                    init: str, seed: int, scale: float, updates: int):
-    """The same computation, yielding partial results for a live view (not cached: it is the show)."""
-    start = core.initial_logits(num_classes, init, seed, scale)
-    return core.compare_runs_progressive(num_classes, eps, prior, lr, steps, start, updates=updates)
+def live_views(c: core.Comparison, updates: int):
+    """The finished run as a live view shows it growing: `updates` prefixes, evenly spaced in steps.
+    Nothing is recomputed, so pressing Run costs no computation (issue 17)."""
+    for target in np.linspace(0, c.total_steps, updates + 1)[1:]:
+        yield c.prefix(int(np.searchsorted(c.steps, target, side="right")))
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -208,27 +300,25 @@ def prior_optimum(num_classes: int, eps: float, prior: tuple[float, ...]) -> dic
 
 # ---------------------------------------------------------------- training experiment
 
-class _NotCached(Exception):
-    pass
-
-
 @st.cache_resource(max_entries=12, show_spinner=False)
 def _stored_experiment(settings: tuple, _result=None):
-    """A bounded store of finished experiments, keyed by settings only. Called without `_result` it either
-    returns the stored experiment or raises (exceptions are not cached); called with it, it stores it.
-    (A plain cached function could not drive a progress bar drawn outside it: Streamlit would replay it.)"""
+    """A bounded store of finished experiments, keyed by settings only (the same trick as
+    `_stored_comparison`: a plain cached function could not drive a progress bar drawn outside it)."""
     if _result is None:
         raise _NotCached
     return _result
 
 
-def experiment(settings: tuple, on_progress=None) -> core.Experiment:
+def training_cost(settings: tuple) -> float:
+    return core.cost.training_seconds(settings[3], settings[7])
+
+
+def experiment(settings: tuple, on_progress=_quiet, on_wait=_quiet) -> core.Experiment:
     """The training experiment for `settings` = (K, overlap, noise, train_size, seed, eps, prior, epochs),
-    from the store, or trained now with `on_progress(fraction)` called after every epoch."""
-    try:
-        return _stored_experiment(settings)
-    except _NotCached:
-        return _stored_experiment(settings, core.run_experiment(*settings, on_progress=on_progress))
+    from the store, or trained now (shared and queued as `shared` describes) with `on_progress(fraction)`
+    called after every epoch."""
+    return shared(_stored_experiment, settings, lambda progress: core.run_experiment(*settings, on_progress=progress),
+                  training_cost(settings), on_progress, on_wait)
 
 
 @st.cache_data(max_entries=32, show_spinner=False)

@@ -42,3 +42,19 @@ def scene_controls(page: str, max_classes: int, horizontal: bool = True,
     c1, c2, c3 = st.columns([2, 3, 3])
     return (classes_input(c1, page, max_classes, min_classes), eps_slider(c2, page),
             convention_radio(c3, page, horizontal=horizontal))
+
+
+def heavy_work_callbacks(slot, label: str, seconds: float) -> dict:
+    """`on_progress` and `on_wait` for `compute.comparison` / `compute.experiment`, drawing in `slot`: a
+    progress bar (with the estimated cost when it is a few seconds or more), or why this session waits."""
+    import lsr_core as core
+
+    cost = t("compute.cost", seconds=f"{seconds:.0f}") if core.cost.shows_cost(seconds) else ""
+
+    def on_progress(fraction: float) -> None:
+        slot.progress(min(max(fraction, 0.0), 1.0), text=f"{label} {round(100 * fraction)} % {cost}".strip())
+
+    def on_wait(reason: str, waiting: int) -> None:
+        slot.info(t(f"compute.wait_{reason}", waiting=waiting), icon=":material/hourglass_top:")
+
+    return {"on_progress": on_progress, "on_wait": on_wait}
