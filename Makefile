@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
+# 127.0.0.1: this computer only. ADDRESS=0.0.0.0 opens the app to the room (students use http://<this computer's address>:PORT)
+ADDRESS ?= 127.0.0.1
 
 .PHONY: run test bench bench-all clean
 
@@ -19,7 +21,7 @@ $(VENV)/.dev: requirements-dev.txt requirements.txt | $(BIN)/python
 	touch $(VENV)/.runtime $@
 
 run: $(VENV)/.runtime
-	$(BIN)/streamlit run app.py --server.port $(PORT)
+	$(BIN)/streamlit run app.py --server.port $(PORT) --server.address $(ADDRESS)
 
 # Browser tests use the system Chromium (/usr/bin/chromium) when there is one; otherwise we ask
 # Playwright for its own build. If neither exists the browser tests fail and say how to get one.

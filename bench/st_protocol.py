@@ -27,6 +27,7 @@ class Page:
     elements: list = field(default_factory=list)          # (kind, proto) in arrival order
     widgets: dict = field(default_factory=dict)           # user key -> widget id
     status: str = ""
+    favicon: str = ""                                     # the tab icon's URL, from page_config_changed
 
     def count(self, kind: str | None = None) -> int:
         return sum(1 for k, _ in self.elements if kind is None or k == kind)
@@ -57,18 +58,19 @@ def widget_key(widget_id: str) -> str | None:
 class Session:
     """One simulated student: a WebSocket session on a running app."""
 
-    def __init__(self, base_url: str, timeout: float = 120.0):
+    def __init__(self, base_url: str, timeout: float = 120.0, headers: dict | None = None):
         self.url = base_url.replace("http://", "ws://").rstrip("/") + "/_stcore/stream"
         self.timeout = timeout
-        self.socket = connect(self.url, subprotocols=["streamlit"], open_timeout=timeout, max_size=2**27,
-                              close_timeout=2)
+        self._connection = connect(self.url, subprotocols=["streamlit"], open_timeout=timeout, max_size=2**27,
+                                   close_timeout=2, additional_headers=headers)
+        self.socket = self._connection.__enter__()
         self.page_name = ""
         self.query = ""
         self.widgets: dict[str, str] = {}
         self.page_hash = ""
 
     def close(self) -> None:
-        self.socket.close()
+        self._connection.__exit__(None, None, None)
 
     def __enter__(self):
         return self
@@ -105,6 +107,8 @@ class Session:
             kind = forward.WhichOneof("type")
             if kind == "navigation":   # st.navigation says which page ran: later reruns address it by hash
                 self.page_hash = forward.navigation.page_script_hash or self.page_hash
+            elif kind == "page_config_changed":
+                page.favicon = forward.page_config_changed.favicon or page.favicon
             elif kind == "page_info_changed":
                 self.query = forward.page_info_changed.query_string
             elif kind == "delta" and forward.delta.WhichOneof("type") == "new_element":
