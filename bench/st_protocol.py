@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.proto.WidgetStates_pb2 import WidgetState
-from websockets.sync.client import connect
+import websocket   # websocket-client: plain blocking sockets, which Locust's gevent patches cooperatively
 
 TEXT_ELEMENTS = ("markdown", "alert", "heading", "metric", "code", "text")
 
@@ -61,16 +61,16 @@ class Session:
     def __init__(self, base_url: str, timeout: float = 120.0, headers: dict | None = None):
         self.url = base_url.replace("http://", "ws://").rstrip("/") + "/_stcore/stream"
         self.timeout = timeout
-        self._connection = connect(self.url, subprotocols=["streamlit"], open_timeout=timeout, max_size=2**27,
-                                   close_timeout=2, additional_headers=headers)
-        self.socket = self._connection.__enter__()
+        self.socket = websocket.create_connection(
+            self.url, subprotocols=["streamlit"], timeout=timeout,
+            header=[f"{name}: {value}" for name, value in (headers or {}).items()])
         self.page_name = ""
         self.query = ""
         self.widgets: dict[str, str] = {}
         self.page_hash = ""
 
     def close(self) -> None:
-        self._connection.__exit__(None, None, None)
+        self.socket.close()
 
     def __enter__(self):
         return self
@@ -97,11 +97,12 @@ class Session:
         client.page_script_hash = self.page_hash
         client.widget_states.widgets.extend(states)
         started = time.perf_counter()
-        self.socket.send(message.SerializeToString())
+        self.socket.send_binary(message.SerializeToString())
         page = Page(seconds=0.0)
         deadline = started + self.timeout
         while True:
-            raw = self.socket.recv(timeout=max(0.1, deadline - time.perf_counter()))
+            self.socket.settimeout(max(0.1, deadline - time.perf_counter()))
+            raw = self.socket.recv()
             forward = ForwardMsg()
             forward.ParseFromString(raw)
             kind = forward.WhichOneof("type")

@@ -2,3 +2,11 @@
 
 Everything Streamlit-specific lives here or in the page files; `lsr_core` stays pure.
 """
+
+# Import pandas and pyarrow completely, once, before any session builds a figure or a table. Plotly's
+# validators use pandas if it is in sys.modules, even half imported: on a fresh server, thirty students
+# opening the link at once made one thread build a figure while another was still importing pandas
+# ("partially initialized module 'pandas' has no attribute 'Series'"). Every page imports this package
+# first, and Python's per-module import lock makes the others wait until it is done.
+import pandas  # noqa: E402,F401
+import pyarrow  # noqa: E402,F401

@@ -1,7 +1,10 @@
 """Cached calls into `lsr_core`: hashable arguments in, arrays or frozen dataclasses out.
 
 Each cache is bounded, shared across sessions, and reads no globals, so equal settings never
-recompute and memory stays bounded however many scenes a class explores.
+recompute and memory stays bounded however many scenes a class explores. The bound is on size, not
+only on entry counts (issue 15): every `st.cache_data` entry counts against `server.maxCacheDataSize`
+(.streamlit/config.toml, 64 MB, least recently used evicted first); the `st.cache_resource` stores,
+which are not serialised, hold few entries and expire after RESOURCE_TTL; see `RESOURCE_BUDGET_MB`.
 """
 
 from __future__ import annotations
@@ -15,6 +18,10 @@ import streamlit as st
 
 import lsr_core as core
 
+RESOURCE_TTL = 900   # seconds: a class moves on; a stored scene nobody asked for in 15 minutes is dropped
+# the largest entries of each st.cache_resource store times their max_entries, in MB (bench/memory.py measures
+# the whole server): 16 comparisons × 0.5 + 24 figures × 1 + 4 experiments × 12 + SymPy ≈ 90 MB at most
+RESOURCE_BUDGET_MB = 90
 CHART_RECORDS = 600  # points per curve: more than a chart's pixel width can show, small to send
 LIVE_RECORDS = 300   # while a run is drawn live, every update is re-sent: keep it lighter still
 
@@ -108,7 +115,7 @@ def _quiet(*_args) -> None:
     pass
 
 
-@st.cache_resource(max_entries=32, show_spinner=False)
+@st.cache_resource(max_entries=16, ttl=RESOURCE_TTL, show_spinner=False)
 def _stored_comparison(settings: tuple, _result=None):
     """A bounded store of finished dynamics scenes, keyed by settings only: called without `_result` it
     returns the stored one or raises (exceptions are not cached); called with it, it stores it."""
@@ -155,7 +162,7 @@ def freeze(texts: dict[str, str]) -> tuple:
     return tuple(sorted(texts.items()))
 
 
-@st.cache_resource(max_entries=160, show_spinner=False)
+@st.cache_resource(max_entries=24, ttl=RESOURCE_TTL, show_spinner=False)
 def dynamics_figure(kind: str, settings: tuple, texts: tuple, log_steps: bool):
     """A finished dynamics-page figure for one scene, language and axis choice.
 
@@ -301,7 +308,7 @@ def prior_optimum(num_classes: int, eps: float, prior: tuple[float, ...]) -> dic
 
 # ---------------------------------------------------------------- training experiment
 
-@st.cache_resource(max_entries=12, show_spinner=False)
+@st.cache_resource(max_entries=4, ttl=RESOURCE_TTL, show_spinner=False)
 def _stored_experiment(settings: tuple, _result=None):
     """A bounded store of finished experiments, keyed by settings only (the same trick as
     `_stored_comparison`: a plain cached function could not drive a progress bar drawn outside it)."""
