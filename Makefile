@@ -6,7 +6,7 @@ PORT ?= 8501
 # 127.0.0.1: this computer only. ADDRESS=0.0.0.0 opens the app to the room (students use http://<this computer's address>:PORT)
 ADDRESS ?= 127.0.0.1
 
-.PHONY: run test bench bench-all clean
+.PHONY: run test bench bench-all bench-load clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,14 @@ bench-all: $(VENV)/.bench
 	$(BIN)/python bench/load_test.py 30 45 server
 	$(BIN)/python bench/load_test.py 30 45 charts
 	$(BIN)/python bench/load_test.py 5 45 charts
+
+# the class-scale figures in the README (not in CI): memory over 300 sessions, capacity at 10 … 200
+# students, 1 vs 2 processes behind nginx, fairness under heavy links. Loopback only, bounded in time.
+bench-load: $(VENV)/.bench
+	$(BIN)/python bench/memory.py 300 20
+	$(BIN)/python bench/capacity.py 45 10,30,60,100,200
+	$(BIN)/python bench/scale_out.py 45 30,60 1,2
+	$(BIN)/python bench/fairness.py 30 4 60
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis test-artifacts

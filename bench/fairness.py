@@ -29,7 +29,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from st_protocol import Session  # noqa: E402
-from tests.conftest import _serve  # noqa: E402
+from tests.conftest import _serve, server_process  # noqa: E402
 
 serve = contextmanager(_serve)
 THINK_SECONDS = (10.0, 20.0)   # a student reads the page for 10 to 20 s before moving a control again
@@ -82,8 +82,7 @@ def heavy(url: str, until: float, index: int, durations: list, errors: list) -> 
 def measure(students: int, heavies: int, seconds: float, slots: int) -> dict:
     os.environ["LSR_HEAVY_SLOTS"] = str(slots)
     with serve("fairness") as url:
-        server = next(p for p in psutil.process_iter(["cmdline"]) if p.info["cmdline"]
-                      and "streamlit" in " ".join(p.info["cmdline"]) and url.rsplit(":", 1)[1] in p.info["cmdline"])
+        server = server_process(url)
         with Session(url) as warm:   # compile every module once, as a teacher's first visit would
             for page in ("", "dynamics", "landscape", "training"):
                 warm.open(page, "n=50&epochs=10" if page == "training" else "")

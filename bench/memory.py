@@ -23,7 +23,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from st_protocol import Session  # noqa: E402
-from tests.conftest import _serve  # noqa: E402
+from tests.conftest import _serve, server_process  # noqa: E402
 
 serve = contextmanager(_serve)
 
@@ -60,11 +60,6 @@ def visit(url: str, rng: random.Random) -> list[str]:
                 problems.append(f"move {page}: {moved.status}")
     return problems
 
-
-def server_process(url: str) -> psutil.Process:
-    port = url.rsplit(":", 1)[1]
-    return next(p for p in psutil.process_iter(["cmdline"])
-                if p.info["cmdline"] and "streamlit" in " ".join(p.info["cmdline"]) and port in p.info["cmdline"])
 
 
 def run(sessions: int, every: int, seed: int = 0) -> tuple[list[tuple[int, float]], list[str]]:

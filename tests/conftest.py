@@ -101,6 +101,15 @@ def _serve(name: str, script: str = APP):
     log.close()
 
 
+def server_process(url: str):
+    """The `streamlit run` process serving `url` (for its CPU time and resident memory)."""
+    import psutil
+
+    port = url.rsplit(":", 1)[1]
+    return next(p for p in psutil.process_iter(["cmdline"])
+                if p.info["cmdline"] and "streamlit" in " ".join(p.info["cmdline"]) and port in p.info["cmdline"])
+
+
 @pytest.fixture(scope="session")
 def server():
     """A real `streamlit run app.py` on a free loopback port, shared by the browser tests."""

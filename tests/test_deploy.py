@@ -58,3 +58,58 @@ def test_every_session_reaches_its_own_process(proxied):
             assert page.favicon.startswith("/media/"), page.favicon
             icon = opener.open(proxied + page.favicon).read()
             assert icon.startswith(b"\x89PNG"), f"student {student}'s icon came from another process"
+
+
+DOCKERFILE = (ROOT / "Dockerfile").read_text()
+
+
+def test_dockerfile_is_pinned_non_root_and_health_checked():
+    base = next(line.split()[1] for line in DOCKERFILE.splitlines() if line.startswith("FROM "))
+    assert ":" in base and base.split(":")[1][0].isdigit(), "the base image is pinned to a version"
+    assert "pip install -r requirements.txt" in DOCKERFILE
+    assert all("==" in line for line in (ROOT / "requirements.txt").read_text().splitlines()
+               if line.strip() and not line.startswith("#")), "the app's requirements are pinned"
+    user = [line.split()[1] for line in DOCKERFILE.splitlines() if line.startswith("USER ")]
+    assert user and user[-1] not in ("root", "0")
+    assert "HEALTHCHECK" in DOCKERFILE and "/_stcore/health" in DOCKERFILE
+
+
+def test_the_image_holds_everything_the_app_needs(tmp_path):
+    """Docker cannot run on the test machine, so the image's file list is checked directly: only what the
+    Dockerfile COPYs is placed in an empty folder, the app is started there, and every page must render."""
+    import shutil
+    import subprocess
+
+    from run_behind_nginx import wait_healthy
+    from tests.conftest import _free_port
+
+    for line in DOCKERFILE.splitlines():
+        if line.startswith("COPY "):
+            *sources, _ = [part for part in line.split()[1:] if not part.startswith("--")]
+            for source in sources:
+                if source == "requirements.txt":
+                    continue
+                origin, target = ROOT / source, tmp_path / source
+                target.parent.mkdir(parents=True, exist_ok=True)
+                if origin.is_dir():
+                    shutil.copytree(origin, target, ignore=shutil.ignore_patterns("__pycache__"))
+                else:
+                    shutil.copy2(origin, target)
+    port = _free_port()
+    log = open(ARTIFACTS / "image-files.log", "w")
+    process = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+                                "--server.address", "127.0.0.1", "--server.headless", "true"],
+                               cwd=tmp_path, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        url = f"http://127.0.0.1:{port}"
+        wait_healthy(url)
+        for name in ("", "dynamics", "by_hand", "gap_explorer", "landscape", "training", "derivation",
+                     "regulariser", "conventions"):
+            with Session(url) as session:
+                page = session.open(name, "n=50&epochs=10" if name == "training" else "")
+                assert page.status == "FINISHED_SUCCESSFULLY" and not page.count("exception"), name
+                assert page.favicon, "the tab icon file is in the image"
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+        log.close()

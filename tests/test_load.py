@@ -5,11 +5,10 @@ import sys
 import threading
 import time
 
-import psutil
 import pytest
 from streamlit.proto.Common_pb2 import DoubleArray
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, server_process
 
 sys.path.insert(0, str(ROOT / "bench"))
 
@@ -20,11 +19,6 @@ SCENES = [("", "K=5&eps=0.2", "home_eps"), ("dynamics", "K=20&steps=1000", "dyn_
           ("regulariser", "K=4", None), ("conventions", "K=7", None), ("training", "n=200&epochs=10", None),
           ("derivation", "K=3", None), ("dynamics", "K=50&eps=0.4&steps=500", "dyn_eps")]
 
-
-def server_process(url: str) -> psutil.Process:
-    port = url.rsplit(":", 1)[1]
-    return next(p for p in psutil.process_iter(["cmdline"])
-                if p.info["cmdline"] and "streamlit" in " ".join(p.info["cmdline"]) and port in p.info["cmdline"])
 
 
 def student(url: str, scene: tuple, problems: list) -> None:
