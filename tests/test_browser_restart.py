@@ -48,9 +48,11 @@ def test_a_restart_loses_neither_the_next_change_nor_the_language(page):
                 page.locator(".st-key-dyn_K button").last.click()
                 page.wait_for_function(f"() => document.querySelector('.st-key-dyn_K input').value === '{expected}'",
                                        timeout=20_000)
+                # the URL follows within seconds (after a restart, one extra rerun re-applies adopted values)
+                page.wait_for_function(f"() => location.search.includes('K={expected}')", timeout=30_000)
                 wait_idle(page)
                 page.wait_for_timeout(1500)
-                assert page.locator(".st-key-dyn_K input").input_value() == str(expected)
+                assert page.locator(".st-key-dyn_K input").input_value() == str(expected), "the change must stick"
                 assert f"K={expected}" in page.url and "lang=zh" in page.url and "None" not in page.url, page.url
                 assert page.locator("h1").first.inner_text() == "观察 logits 的演化"
             # both language buttons are still usable and one of them is selected
