@@ -98,7 +98,7 @@ def test_a_stopped_computation_releases_its_turn_and_the_waiter_computes():
 
 def test_a_waiting_session_can_be_stopped_while_it_waits():
     """on_wait is a Streamlit call in the app; when it raises (rerun, closed tab), the wait ends at once."""
-    store, slow = fresh_store(), Work(seconds=1.0)
+    store, slow = fresh_store(), Work(seconds=4.0)
 
     def stop(*_):
         raise KeyboardInterrupt   # stands for Streamlit's StopException
@@ -109,7 +109,7 @@ def test_a_waiting_session_can_be_stopped_while_it_waits():
     started = time.perf_counter()
     with pytest.raises(KeyboardInterrupt):
         compute.shared(store, ("x",), Work(), 5.0, lambda f: None, stop)
-    assert time.perf_counter() - started < 0.6
+    assert time.perf_counter() - started < 2.0, "the wait ended long before the 4 s job it waited for"
     holder.join()
     assert compute._queue_length[0] == 0
 
