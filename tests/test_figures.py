@@ -92,6 +92,8 @@ def test_replay_figure_frames_hold_the_recorded_bars(comparison):
     assert fig.layout.xaxis.type == "category" and list(fig.data[0].x)[0] == "0★"
     assert [step.label for step in fig.layout.sliders[0].steps][-1] == f"{c.frame_steps[-1]:,}"
     assert fig.layout.updatemenus[0].buttons[0].method == "animate"
+    # each panel's y axis names what it shows: logits on the left, probabilities on the right
+    assert fig.layout.yaxis.title.text == LABELS["y_logit"] and fig.layout.yaxis2.title.text == LABELS["y_prob"]
 
 
 def test_large_scene_keeps_figures_small():

@@ -218,6 +218,8 @@ def replay_figure(c, text: dict[str, str]) -> go.Figure:
                              for i, s in enumerate(c.frame_steps)])],
     )
     fig = _layout(fig, text["title"], text["x"], text["y_logit"], height=HEIGHTS["replay"])
+    # _layout titles every y axis alike; the right panel shows probabilities, not logits
+    fig.update_yaxes(title_text=text["y_prob"], row=1, col=2)
     fig.update_layout(hovermode="closest", margin=dict(l=60, r=20, t=60, b=150))
     # 60 frames x 4 bar traces: built as plain dicts from checked arrays and attached without
     # Plotly's per-property validation, which would otherwise cost ~200 ms a figure
