@@ -37,7 +37,7 @@ from .closed_form import (
     freeze_gap,
     rounding_gap,
 )
-from .comparison import GRADIENT_FLOOR, RUNS, Comparison, FloatLimits, compare_runs, compare_runs_in_chunks, compare_runs_progressive, initial_logits
+from .comparison import GRADIENT_FLOOR, RUNS, Comparison, FloatLimits, compare_runs, compare_runs_in_chunks, initial_logits
 from .conventions import LIBRARIES, Erratum, LibraryTargets, binary_smoothing, library_table
 from .dynamics import Trajectory, descend, descend_progressive, record_steps
 from .landscape import Landscape, gaps_to_logits, loss_landscape
@@ -121,7 +121,6 @@ __all__ = [
     "compare_runs",
     "compare_runs_in_chunks",
     "cost",
-    "compare_runs_progressive",
     "initial_logits",
     "LossDecomposition",
     "Trajectory",

@@ -205,17 +205,6 @@ def _summarise(run: Trajectory, q: np.ndarray, settings: dict) -> Comparison:
     )
 
 
-def compare_runs_progressive(num_classes: int, eps: float, prior: str, lr: float, steps: int,
-                             start, num_records: int = 2001, updates: int = 1):
-    """Yield a `Comparison` of the records so far about `updates` times; the last one is complete."""
-    num_classes = check_num_classes(num_classes)
-    settings = dict(eps=check_eps(eps), prior=check_prior_name(prior), lr=check_positive("lr", lr),
-                    steps=check_count("steps", steps, 1))
-    q = np.stack([one_hot(0, num_classes), smooth_targets(0, num_classes, settings["eps"], prior)])
-    for run in descend_progressive(start, q, settings["lr"], settings["steps"], num_records, updates):
-        yield _summarise(run, q, settings)
-
-
 def compare_runs_in_chunks(num_classes: int, eps: float, prior: str, lr: float, steps: int, start,
                            num_records: int = 2001, chunks: int = 20):
     """`compare_runs`, done in about `chunks` pieces: yields (fraction of the steps done, None) after each
@@ -245,5 +234,5 @@ def compare_runs(num_classes: int, eps: float, prior: str, lr: float, steps: int
     >>> round(float(c.gap[-1, 1]), 9) == round(c.optimal_gap, 9), bool(c.gap[-1, 0] > c.gap[-2, 0])
     (True, True)
     """
-    *_, last = compare_runs_progressive(num_classes, eps, prior, lr, steps, start, num_records)
-    return last
+    *_, (_, finished) = compare_runs_in_chunks(num_classes, eps, prior, lr, steps, start, num_records, chunks=1)
+    return finished
