@@ -134,6 +134,19 @@ class Comparison:
         return float(self.gap[-1, 0] - self.theory_gap[-1])
 
     @property
+    def finite_optimum(self) -> bool:
+        """Whether the smoothed run has a finite optimum to approach (not eps = 0, not eps = 1 with eps/(K-1))."""
+        return bool(np.isfinite(self.optimal_gap))
+
+    @property
+    def needs_more_steps(self) -> bool:
+        """Whether to tell the user the smoothed run needs more steps: it is complete, its optimum is finite,
+        it has not come within CONVERGENCE_TOLERANCE of it, and it is not bouncing (a rate too large, where
+        more steps or a larger rate would not help)."""
+        return (self.complete and self.finite_optimum and self.steps_to_tolerance is None
+                and self.loss_rise_kinds[1] != "persistent")
+
+    @property
     def wrong_logits_start_equal(self) -> bool:
         """Whether the wrong logits start equal (a zero start): the one-hot law assumes it, and gradient
         descent then keeps them equal; a random start breaks it."""

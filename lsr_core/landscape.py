@@ -14,6 +14,9 @@ from .losses import _cross_entropy
 from .targets import one_hot, smooth_targets
 
 
+MINIMUM_TOLERANCE = 1e-6   # nats: a path this close to the closed-form minimum has reached it
+
+
 @dataclass(frozen=True)
 class Landscape:
     """Loss on a square grid of gaps, `(n, n)` indexed [g2, g1], for one-hot and smoothed targets,
@@ -26,6 +29,14 @@ class Landscape:
     path_smoothed: np.ndarray
     path_steps: np.ndarray
     optimal_gap: float
+
+    @property
+    def smoothed_reached_minimum(self) -> bool:
+        """Whether the smoothed path ended within `MINIMUM_TOLERANCE` of (g*, g*) in both gaps (never where
+        the minimum is not finite: eps = 0, or eps = 1 with eps/(K-1))."""
+        end = self.path_smoothed[-1]
+        return bool(np.all(np.isfinite(end)) and np.isfinite(self.optimal_gap)
+                    and np.abs(end - self.optimal_gap).max() <= MINIMUM_TOLERANCE)
 
 
 def gaps_to_logits(g1, g2) -> np.ndarray:

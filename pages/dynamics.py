@@ -2,7 +2,6 @@
 
 import time
 
-import numpy as np
 import streamlit as st
 
 import lsr_core as core
@@ -109,9 +108,7 @@ def scene_messages(c) -> None:
             notice = st.error if kind == "persistent" else st.info
             notice(t(f"dynamics.loss_rise.{kind}", lr=c.lr, run=t(f"legend.{run}"), count=int(rises)),
                    icon=":material/warning:" if kind == "persistent" else ":material/trending_up:")
-    # "more steps or a larger rate" is no advice for a run that is bouncing because its rate is too large
-    if (c.complete and np.isfinite(c.optimal_gap) and c.steps_to_tolerance is None
-            and c.loss_rise_kinds[1] != "persistent"):
+    if c.needs_more_steps:
         st.info(t("dynamics.not_converged", steps=count(c.total_steps)), icon=":material/hourglass_top:")
 
 
@@ -119,7 +116,7 @@ def readouts(c, scene: tuple) -> None:
     limits = compute.float_limits(scene)
     f64, f32 = limits["float64"], limits["float32"]
     m1, m2, m3, m4 = st.columns(4)
-    if np.isfinite(c.optimal_gap):
+    if c.finite_optimum:
         m1.metric(t("dynamics.metric_smoothed_gap"), number(c.gap[-1, 1]),
                   help=t("dynamics.metric_smoothed_gap_help", optimum=number(c.optimal_gap), error=number(c.final_gap_error)))
         m1.caption(t("dynamics.metric_error", optimum=number(c.optimal_gap), error=number(c.final_gap_error)))

@@ -104,3 +104,17 @@ def test_thinned_keeps_both_ends_and_exact_records():
     np.testing.assert_array_equal(thin.frame_logits, c.frame_logits)  # replay frames untouched
     assert c.thinned(5000) is c
     assert thin.optimal_gap == c.optimal_gap and thin.complete
+
+
+def test_needs_more_steps_only_when_more_steps_would_help():
+    """The dynamics page's "give it more steps" notice: a slow run, not a finished one, not a bouncing one,
+    not one without a finite optimum."""
+    slow = core.compare_runs(10, 0.1, "uniform", 0.01, 100, np.zeros(10))
+    assert slow.finite_optimum and slow.needs_more_steps
+    assert not slow.prefix(10).needs_more_steps, "a run still being drawn is not judged yet"
+    assert not core.compare_runs(10, 0.1, "uniform", 1.0, 2000, np.zeros(10)).needs_more_steps
+    bouncing = core.compare_runs(2, 0.3, "uniform", 10.0, 2000, np.zeros(2))
+    assert bouncing.steps_to_tolerance is None and not bouncing.needs_more_steps
+    for eps, prior in ((0.0, "uniform"), (1.0, "others")):
+        c = core.compare_runs(3, eps, prior, 1.0, 100, np.zeros(3))
+        assert not c.finite_optimum and not c.needs_more_steps

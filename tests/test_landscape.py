@@ -67,3 +67,10 @@ def test_garbage_query(app_test):
     at = app_test("landscape", g1="99", lr="7")
     assert_url_values_ignored(at, {"g1": "99", "lr": "7"})
     assert len([w for w in at.warning if "=" in w.value]) == 2
+
+
+def test_smoothed_reached_minimum():
+    assert core.loss_landscape(0.1, "uniform", (0.0, 0.0), 2.0, 5000).smoothed_reached_minimum
+    assert not core.loss_landscape(0.1, "uniform", (0.0, 0.0), 0.1, 100).smoothed_reached_minimum
+    assert not core.loss_landscape(0.0, "uniform", (0.0, 0.0), 2.0, 5000).smoothed_reached_minimum
+    assert not core.loss_landscape(1.0, "others", (0.0, 0.0), 2.0, 5000).smoothed_reached_minimum

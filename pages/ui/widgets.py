@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import streamlit as st
 
+import lsr_core as core
+
 from .i18n import option_labels, t
 from .params import Param, float_in, int_in, one_of
 
@@ -47,8 +49,6 @@ def scene_controls(page: str, max_classes: int, horizontal: bool = True,
 def heavy_work_callbacks(slot, label: str, seconds: float) -> dict:
     """`on_progress` and `on_wait` for `compute.comparison` / `compute.experiment`, drawing in `slot`: a
     progress bar (with the estimated cost when it is a few seconds or more), or why this session waits."""
-    import lsr_core as core
-
     cost = t("compute.cost", seconds=f"{seconds:.0f}") if core.cost.shows_cost(seconds) else ""
 
     def on_progress(fraction: float) -> None:
