@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 from pages.ui.charts import PRESENT_KEY, presenting
 from pages.ui.i18n import DEFAULT_LANGUAGE, LANGUAGE_KEY, LANGUAGES, t
 from pages.ui.params import HIDE_URL, Param, one_of, seed_from_url, write_to_url
-from pages.ui.shell import current_params, inside_shell
+from pages.ui.shell import current_params, inside_shell, leave_legacy_pages_mode
 
 LANGUAGE_NAMES = {"en": "English", "zh": "中文"}
 # a file the app serves itself: a :material/...: icon would make every browser ask a font CDN for it
@@ -54,6 +54,7 @@ def lesson_link() -> None:
 
 
 def main() -> None:
+    leave_legacy_pages_mode()
     rejected = seed_from_url(SHELL_PARAMS)
     st.set_page_config(page_title="Label Smoothing Lab", page_icon=ICON, layout="wide",
                        initial_sidebar_state="collapsed" if presenting() else "auto")

@@ -152,6 +152,19 @@ def test_deep_link_on_a_fresh_server_opens_inside_the_shell(fresh_server, page):
     assert_clean(page)
 
 
+def test_first_change_on_a_fresh_server_is_kept(fresh_server, page):
+    """A fresh server's first run used to run app.py inside Streamlit's legacy navigation, whose widget ids
+    differ from every later run's, so the first change a user made there was lost (the language stayed
+    English). `shell.leave_legacy_pages_mode` reruns that first run in navigation mode."""
+    open_page(page, f"{fresh_server}/")
+    page.get_by_role("radio", name="中文").click()
+    page.wait_for_function("() => document.querySelector('h1') && document.querySelector('h1').innerText.includes('标签平滑实验室')",
+                           timeout=15_000)
+    wait_idle(page)
+    assert "lang=zh" in page.url
+    assert_clean(page)
+
+
 RAW_LATEX_OUTSIDE_KATEX = """() => {
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
   const raw = [];

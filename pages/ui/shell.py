@@ -2,14 +2,18 @@
 
 While a `pages/` folder exists, Streamlit runs a page file on its own (without app.py) in two cases:
 on a freshly started server until some session has called `st.navigation` (a deep link such as
-/dynamics), and in AppTest after the first run. Each page therefore calls `require_shell()` first:
-outside the shell it runs the shell, which renders this very page inside it, and then stops.
+/dynamics), and in AppTest before every run. Each page therefore calls `require_shell()` first.
 """
 
 import threading
 from contextlib import contextmanager
 
 import streamlit as st
+from streamlit.runtime.pages_manager import PagesManager
+
+from .charts import presenting
+from .i18n import t
+from .params import HIDE_URL, hidden_keys, seed_from_url, show_url_notices
 
 _run = threading.local()  # per script-run thread: is the shell on the stack right now?
 
@@ -30,10 +34,6 @@ def inside_shell(rejected=()):
 def begin_page(section: str, params) -> None:
     """Every page's preamble: inside the shell, URL values seeded, controls a lesson link hides hidden,
     title, lead (one line in presenter mode), notices for bad URL values."""
-    from .charts import presenting
-    from .i18n import t
-    from .params import HIDE_URL, hidden_keys, seed_from_url, show_url_notices
-
     require_shell()
     _run.params = params   # for the lesson-link builder the shell draws after the page
     rejected = seed_from_url(params)
@@ -52,9 +52,21 @@ def current_params() -> tuple:
 
 
 def require_shell() -> None:
-    if getattr(_run, "active", False):
-        return
-    import app  # the entry point; importing it draws nothing
+    """Called first by every page: outside the shell, the page was run on its own (legacy mode)."""
+    if not getattr(_run, "active", False):
+        _rerun_in_navigation_mode()
 
-    app.main()
-    st.stop()
+
+def leave_legacy_pages_mode() -> None:
+    """Called first by app.py: Streamlit may have wrapped app.py in its legacy navigation."""
+    if PagesManager.uses_pages_directory:
+        _rerun_in_navigation_mode()
+
+
+def _rerun_in_navigation_mode() -> None:
+    # Streamlit 1.67 reads PagesManager.uses_pages_directory before each script run; while it is set (a fresh
+    # server; AppTest) it runs the URL's pages/ file on its own, or app.py inside its own navigation.
+    # st.navigation clears it; we clear it and rerun, so app.py runs plainly and its st.navigation renders
+    # the page from the same URL inside the shell, with the widget ids of every later run (no import of app.py).
+    PagesManager.uses_pages_directory = False
+    st.rerun()
