@@ -16,6 +16,10 @@ from .classifier import MLP, init_mlp, loss_and_gradient
 from .experiment import (
     Dataset,
     Experiment,
+    ExperimentSettings,
+    GapSummary,
+    Histogram,
+    gap_summary,
     Metrics,
     TemplateProjection,
     TrainedModel,
@@ -27,6 +31,9 @@ from .experiment import (
 )
 from . import cost
 from .closed_form import (
+    GapSweep,
+    PriorOptimum,
+    prior_optimum,
     gap_sweep,
     normalised_prior,
     zipf_prior,
@@ -37,7 +44,7 @@ from .closed_form import (
     freeze_gap,
     rounding_gap,
 )
-from .comparison import GRADIENT_FLOOR, RUNS, Comparison, FloatLimits, compare_runs, compare_runs_in_chunks, initial_logits
+from .comparison import GRADIENT_FLOOR, RUNS, Comparison, Scene, FloatLimits, compare_runs, compare_runs_in_chunks, initial_logits
 from .conventions import LIBRARIES, Erratum, LibraryTargets, binary_smoothing, library_table
 from .dynamics import Trajectory, descend, descend_progressive, record_steps
 from .landscape import Landscape, gaps_to_logits, loss_landscape
@@ -56,16 +63,49 @@ from .regimes import (
     BOUNDARY_TOLERANCE,
     ece_change,
     gap_regime,
+    has_finite_optimum,
     loss_rise_kind,
     scene_optimal_gap,
     temperature_effect,
     zero_gap_eps,
 )
-from .regulariser import LabelDropout, RegulariserTerms, label_dropout, regulariser_terms
+from .regulariser import LabelDropout, RegulariserTerms, TermsAt, label_dropout, logits_with_gap, regulariser_terms
 from .symbolic import DerivationStep, OptimumDerivation, gradient_derivation, optimum_derivation, regulariser_identity
-from .targets import equivalent_eps, one_hot, prior_distribution, smooth_targets
+from .targets import equivalent_eps, one_hot, prior_distribution, smooth_targets, uniform_equivalent
+from .worked import (
+    GradientCheck,
+    GuessScore,
+    HandExample,
+    OptimumCheck,
+    by_hand,
+    gradient_check,
+    guess_score,
+    optimum_check,
+    shift_logits,
+)
 
 __all__ = [
+    "has_finite_optimum",
+    "logits_with_gap",
+    "ExperimentSettings",
+    "GapSummary",
+    "Histogram",
+    "gap_summary",
+    "GapSweep",
+    "PriorOptimum",
+    "prior_optimum",
+    "Scene",
+    "TermsAt",
+    "uniform_equivalent",
+    "GradientCheck",
+    "GuessScore",
+    "HandExample",
+    "OptimumCheck",
+    "by_hand",
+    "gradient_check",
+    "guess_score",
+    "optimum_check",
+    "shift_logits",
     "GRADIENT_FLOOR",
     "RUNS",
     "BOUNDARY_TOLERANCE",

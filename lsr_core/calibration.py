@@ -47,6 +47,19 @@ class Reliability:
     confidence: np.ndarray
     ece: float
 
+    @property
+    def filled(self) -> np.ndarray:
+        """Which bins hold at least one point (the only ones a display draws)."""
+        return self.counts > 0
+
+    @property
+    def centres(self) -> np.ndarray:
+        return (self.edges[:-1] + self.edges[1:]) / 2
+
+    @property
+    def width(self) -> float:
+        return float(self.edges[1] - self.edges[0])
+
 
 def reliability(probs, labels, n_bins: int = 15) -> Reliability:
     """Bin predictions by confidence max_k p_k into `n_bins` equal-width bins ((m-1)/M, m/M].

@@ -41,6 +41,27 @@ def initial_logits(num_classes: int, kind: str = "zeros", seed: int = 0, scale: 
     return scale * np.random.default_rng(check_count("seed", seed, 0)).standard_normal(num_classes)
 
 
+SPREAD_TOLERANCE = 1e-9   # wrong logits closer than this are drawn as one line, without a band
+
+
+@dataclass(frozen=True)
+class Scene:
+    """The dynamics page's settings, by name: K, eps, the prior's name, the learning rate, the steps, and
+    the start (all-zero logits, or `scale` times standard normal from `seed`). Hashable, for the caches."""
+
+    num_classes: int
+    eps: float
+    prior: str
+    lr: float
+    steps: int
+    init: str = "zeros"
+    seed: int = 0
+    scale: float = 1.0
+
+    def start(self) -> np.ndarray:
+        return initial_logits(self.num_classes, self.init, self.seed, self.scale)
+
+
 @dataclass(frozen=True)
 class Comparison:
     """Both runs reduced for display. `R` records; arrays `(R, 2)` hold [one-hot, smoothed] per record."""
@@ -70,6 +91,24 @@ class Comparison:
     shown_classes: np.ndarray   # (C,) the classes drawn as bars: 0 and the first wrong classes
     frame_logits: np.ndarray    # (F, 2, C)
     frame_probs: np.ndarray     # (F, 2, C)
+
+    def wrong_spread(self, run: int) -> bool:
+        """Whether run `run`'s wrong logits ever differ (by more than `SPREAD_TOLERANCE`): only then has
+        their min-max band anything to show."""
+        return bool(self.num_classes > 2 and np.any(self.wrong_max[:, run] - self.wrong_min[:, run] > SPREAD_TOLERANCE))
+
+    @property
+    def frame_logit_range(self) -> tuple[float, float]:
+        """The replay's logit axis: every frame's logits and 0, with 5 % room on each side."""
+        low = min(float(self.frame_logits.min()), 0.0)
+        high = max(float(self.frame_logits.max()), 0.0)
+        pad = 0.05 * (high - low) + 1e-9
+        return low - pad, high + pad
+
+    @property
+    def fraction_done(self) -> float:
+        """The last recorded step as a fraction of the steps asked for (a live view's progress)."""
+        return float(self.steps[-1]) / self.total_steps if self.total_steps else 1.0
 
     @property
     def complete(self) -> bool:

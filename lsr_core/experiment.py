@@ -33,6 +33,41 @@ TEST_SIZE = 2000
 BATCH_SIZE = 32
 
 
+TINY_PER_CLASS = 20        # fewer training examples per class than this: the page warns
+NEAR_CHANCE_FACTOR = 1.5   # a test accuracy below this many times chance is "near chance"
+
+
+@dataclass(frozen=True)
+class ExperimentSettings:
+    """The training page's settings, by name (hashable, for the caches)."""
+
+    num_classes: int
+    overlap: float
+    noise: float
+    train_size: int
+    seed: int
+    eps: float
+    prior: str = "uniform"
+    epochs: int = 60
+
+    @property
+    def chance(self) -> float:
+        """The accuracy of guessing: 1/K."""
+        return 1.0 / self.num_classes
+
+    @property
+    def examples_per_class(self) -> float:
+        return self.train_size / self.num_classes
+
+    @property
+    def tiny_data(self) -> bool:
+        return self.examples_per_class < TINY_PER_CLASS
+
+    def run(self, on_progress: Callable[[float], None] | None = None) -> "Experiment":
+        return run_experiment(self.num_classes, self.overlap, self.noise, self.train_size, self.seed, self.eps,
+                              self.prior, self.epochs, on_progress=on_progress)
+
+
 @dataclass(frozen=True)
 class Dataset:
     """Gaussian clusters: class k's points are mean_k + overlap · N(0, I) in `INPUT_DIMENSIONS` dimensions.
@@ -125,6 +160,14 @@ class TrainedModel:
     def test_probabilities(self) -> np.ndarray:
         return softmax(self.test_logits)
 
+    @property
+    def best_test_loss(self) -> float:
+        return float(self.test_loss.min())
+
+    @property
+    def final_test_loss(self) -> float:
+        return float(self.test_loss[-1])
+
 
 def _curve_point(model: MLP, data: Dataset) -> tuple[float, float, float, float]:
     train = forward(model, data.x_train)[1]
@@ -174,6 +217,11 @@ class Experiment:
     smoothed: TrainedModel
     temperature: float            # fitted on the validation set for the one-hot model
     temperature_metrics: Metrics  # the one-hot model's test metrics at that temperature
+
+    @property
+    def near_chance(self) -> bool:
+        """Whether the one-hot model's test accuracy is below `NEAR_CHANCE_FACTOR` times chance (1/K)."""
+        return self.one_hot.metrics.test_accuracy < NEAR_CHANCE_FACTOR / self.data.num_classes
 
     def optimal_gap(self) -> float:
         """The closed-form gap z_true − z_other that smoothed targets make optimal (free logits)."""
@@ -260,6 +308,48 @@ def template_projection(features, templates, labels, classes) -> TemplateProject
     y = np.asarray(labels)
     chosen = np.isin(y, classes)
     return TemplateProjection(classes, (h[chosen] - origin) @ basis, y[chosen], (corners - origin) @ basis)
+
+
+@dataclass(frozen=True)
+class Histogram:
+    """Counts `(S, B)` of S samples on B shared equal-width bins `edges (B+1,)`."""
+
+    edges: np.ndarray
+    counts: np.ndarray
+
+    @property
+    def centres(self) -> np.ndarray:
+        return (self.edges[:-1] + self.edges[1:]) / 2
+
+    @property
+    def width(self) -> float:
+        return float(self.edges[1] - self.edges[0])
+
+    @property
+    def highest(self) -> float:
+        """The tallest bar (1 for an empty histogram)."""
+        return float(self.counts.max()) if self.counts.size else 1.0
+
+
+@dataclass(frozen=True)
+class GapSummary:
+    """The test-set gaps of both runs, as the training page draws and describes them."""
+
+    histogram: Histogram
+    medians: tuple[float, ...]
+    p95: tuple[float, ...]
+
+
+def gap_summary(samples, bins: int = 60) -> GapSummary:
+    """A common histogram of each sample, with each sample's median and 95th percentile.
+
+    >>> s = gap_summary([np.arange(101.0), np.zeros(3)], bins=4)
+    >>> s.medians, s.p95, s.histogram.counts.tolist()
+    ((50.0, 0.0), (95.0, 0.0), [[25, 25, 25, 26], [3, 0, 0, 0]])
+    """
+    edges, counts = common_histogram(samples, bins)
+    return GapSummary(Histogram(edges, counts), tuple(float(np.median(s)) for s in samples),
+                      tuple(float(np.percentile(s, 95)) for s in samples))
 
 
 def common_histogram(samples, bins: int = 60) -> tuple[np.ndarray, np.ndarray]:

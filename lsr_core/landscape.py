@@ -31,6 +31,27 @@ class Landscape:
     optimal_gap: float
 
     @property
+    def finite_optimum(self) -> bool:
+        """Whether the smoothed loss has a finite minimum to mark (not eps = 0, not eps = 1 with eps/(K-1))."""
+        return bool(np.isfinite(self.optimal_gap))
+
+    @property
+    def shading(self) -> tuple[np.ndarray, np.ndarray]:
+        """log(1 + loss) for each run: the contour heights, which keep the valley floor readable next to
+        the steep walls."""
+        return np.log1p(self.loss_one_hot), np.log1p(self.loss_smoothed)
+
+    @property
+    def shading_top(self) -> float:
+        """The highest contour height of both runs, so the two panels share one colour scale."""
+        return float(np.log1p(max(self.loss_one_hot.max(), self.loss_smoothed.max())))
+
+    def path_inside(self, path: np.ndarray) -> np.ndarray:
+        """The points of a path `(R, 2)` that lie on the drawn grid (a one-hot path leaves it for ever)."""
+        inside = np.all((path >= self.gaps[0]) & (path <= self.gaps[-1]), axis=1)
+        return path[inside]
+
+    @property
     def smoothed_reached_minimum(self) -> bool:
         """Whether the smoothed path ended within `MINIMUM_TOLERANCE` of (g*, g*) in both gaps (never where
         the minimum is not finite: eps = 0, or eps = 1 with eps/(K-1))."""

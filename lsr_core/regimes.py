@@ -60,6 +60,18 @@ def gap_regime(num_classes: int, eps: float, prior: str) -> str:
     return "excludes_true" if eps == 1.0 else "favours_wrong"
 
 
+INFINITE_GAP_REGIMES = ("one_hot", "excludes_true")   # no finite optimal gap: +inf and -inf
+
+
+def has_finite_optimum(num_classes: int, eps: float, prior: str) -> bool:
+    """Whether smoothed targets have a finite optimal gap (every regime but ε = 0 and ε = 1 with ε/(K − 1)).
+
+    >>> has_finite_optimum(3, 0.0, "uniform"), has_finite_optimum(3, 1.0, "uniform"), has_finite_optimum(3, 1.0, "others")
+    (False, True, False)
+    """
+    return gap_regime(num_classes, eps, prior) not in INFINITE_GAP_REGIMES
+
+
 def scene_optimal_gap(num_classes: int, eps: float, prior: str) -> float:
     """`optimal_logit_gap`, but exactly 0 where `gap_regime` says "no_preference".
 

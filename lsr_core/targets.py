@@ -62,6 +62,19 @@ def smooth_targets(labels, num_classes: int, eps: float, prior="uniform") -> np.
     return (1.0 - eps) * one_hot(labels, num_classes) + eps * prior_distribution(labels, num_classes, prior)
 
 
+def uniform_equivalent(eps_others, num_classes: int) -> np.ndarray:
+    """For each eps in the eps/(K-1) convention, the eps/K value that gives the same targets,
+    eps * K / (K - 1); NaN where there is none (eps_others > (K - 1)/K would need eps/K > 1).
+
+    >>> uniform_equivalent(np.array([0.09, 0.95]), 10)
+    array([0.1, nan])
+    """
+    num_classes = check_num_classes(num_classes)
+    eps = np.asarray(eps_others, dtype=np.float64)
+    converted = eps * num_classes / (num_classes - 1)
+    return np.where(converted <= 1.0 + 1e-12, np.minimum(converted, 1.0), np.nan)
+
+
 def equivalent_eps(eps: float, num_classes: int, from_prior: str, to_prior: str) -> float:
     """The eps that gives the same targets in the other convention: eps_others = eps_uniform * (K - 1) / K.
 

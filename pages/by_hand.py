@@ -1,8 +1,8 @@
 """Softmax and cross-entropy by hand: move the logits, see p, the targets, the loss and the gradient."""
 
-import numpy as np
 import streamlit as st
 
+import lsr_core as core
 from pages.ui import charts, compute, figures, widgets
 from pages.ui.formatting import number, vector
 from pages.ui.i18n import option_labels, t
@@ -29,13 +29,17 @@ def apply_preset() -> None:
         st.session_state[f"hand_z{index}"] = value
 
 
-def shift_all(delta: float) -> None:
-    for index in range(st.session_state["hand_K"]):
-        st.session_state[f"hand_z{index}"] = round(st.session_state[f"hand_z{index}"] + delta, 2)
+def shift_all(moved: tuple[float, ...]) -> None:
+    for index, value in enumerate(moved):
+        st.session_state[f"hand_z{index}"] = value
 
 
-def reveal(value: bool) -> None:
-    st.session_state["hand_revealed"] = value
+def reveal(scene: tuple | None) -> None:
+    """Reveal the step for `scene` = (logits, label, eps, prior), the one the guesses were made for; None
+    asks again. The score is always computed for that scene, so a later change cannot turn a right
+    answer wrong (issue 14)."""
+    st.session_state["hand_revealed"] = scene is not None
+    st.session_state["hand_guessed_scene"] = scene
 
 
 def logit_sliders(num_classes: int) -> tuple[float, ...]:
@@ -43,6 +47,21 @@ def logit_sliders(num_classes: int) -> tuple[float, ...]:
     return tuple(float(columns[k % 5].slider(f"z{k}" + (" ★" if k == st.session_state["hand_label"] else ""),
                                              *LOGIT_RANGE, step=0.1, key=f"hand_z{k}", persist_state="session"))
                  for k in range(num_classes))
+
+
+def score_section(scene: tuple) -> None:
+    """The score of the guesses against the scene they were made for (with eps = 0 the smoothed targets
+    are the one-hot ones, so the smoothed step is the step in every case)."""
+    guessed = st.session_state.get("hand_guessed_scene") or scene
+    example = compute.by_hand(*guessed)
+    guesses = [st.session_state.get(f"hand_guess_{k}") for k in range(example.logits.size)]
+    score = core.guess_score(guesses, example.step_smoothed)
+    st.success(t("by_hand.score", right=score.right, total=score.total))
+    if score.unscored:
+        st.caption(t("by_hand.score_unmoved", n=score.unscored))
+    if tuple(guessed) != tuple(scene):
+        st.caption(t("by_hand.score_other_scene"))
+    st.button(t("by_hand.again"), key="hand_again", on_click=reveal, args=(None,))
 
 
 def main() -> None:
@@ -57,24 +76,23 @@ def main() -> None:
     c5.selectbox(t("by_hand.preset"), PRESETS, key="hand_preset", format_func=option_labels("by_hand.presets", PRESETS).get,
                  on_change=apply_preset, index=None, placeholder=t("by_hand.preset_placeholder"))
     logits = logit_sliders(num_classes)
-    top = max(logits) + 1 <= LOGIT_RANGE[1]
-    bottom = min(logits) - 1 >= LOGIT_RANGE[0]
+    up, down = (core.shift_logits(logits, delta, *LOGIT_RANGE) for delta in (1.0, -1.0))
     b1, b2, b3 = st.columns([2, 2, 6], vertical_alignment="center")
-    b1.button(t("by_hand.shift_up"), key="hand_up", on_click=shift_all, args=(1.0,), disabled=not top, width="stretch")
-    b2.button(t("by_hand.shift_down"), key="hand_down", on_click=shift_all, args=(-1.0,), disabled=not bottom,
+    b1.button(t("by_hand.shift_up"), key="hand_up", on_click=shift_all, args=(up,), disabled=up is None, width="stretch")
+    b2.button(t("by_hand.shift_down"), key="hand_down", on_click=shift_all, args=(down,), disabled=down is None,
               width="stretch")
     b3.caption(t("by_hand.shift_note"))
     result = compute.by_hand(logits, label, eps, prior)
 
     m1, m2, m3 = st.columns(3)
-    m1.metric(t("by_hand.loss_one_hot"), number(result["loss_one_hot"], 4))
-    m2.metric(t("by_hand.loss_smoothed"), number(result["loss_smoothed"], 4))
-    m3.metric(t("by_hand.p_true"), number(float(result["p"][label]), 4))
+    m1.metric(t("by_hand.loss_one_hot"), number(result.loss_one_hot, 4))
+    m2.metric(t("by_hand.loss_smoothed"), number(result.loss_smoothed, 4))
+    m3.metric(t("by_hand.p_true"), number(result.p_true, 4))
     left, right = st.columns(2, gap="medium")
-    charts.show(left, figures.probabilities_figure(result["p"], result["one_hot"], result["smoothed"], label, {
+    charts.show(left, figures.probabilities_figure(result.p, result.one_hot, result.smoothed, label, {
         "title": t("by_hand.prob_title"), "x": t("axis.class_plain"), "y": t("axis.probability"),
         "p": t("by_hand.legend_p"), "one_hot": t("legend.one_hot"), "smoothed": t("legend.smoothed")}),
-        key="hand_prob_chart", summary=t("summary.probabilities", p=vector(result["p"])))
+        key="hand_prob_chart", summary=t("summary.probabilities", p=vector(result.p)))
     with right:
         predict = st.toggle(t("by_hand.predict"), key="hand_predict", help=t("by_hand.predict_help"), persist_state="session")
         revealed = st.session_state.get("hand_revealed", False)
@@ -83,21 +101,18 @@ def main() -> None:
             guess_columns = st.columns(min(num_classes, 5))
             for k in range(num_classes):
                 guess_columns[k % 5].segmented_control(f"z{k}", ("↑", "↓"), key=f"hand_guess_{k}")
-            st.button(t("by_hand.reveal"), key="hand_reveal", on_click=reveal, args=(True,), type="primary")
+            st.button(t("by_hand.reveal"), key="hand_reveal", on_click=reveal, args=((logits, label, eps, prior),),
+                      type="primary")
         else:
-            charts.show(st, figures.logit_step_figure(result["step_one_hot"], result["step_smoothed"], label, {
+            charts.show(st, figures.logit_step_figure(result.step_one_hot, result.step_smoothed, label, {
                 "title": t("by_hand.step_title"), "x": t("axis.class_plain"), "y": t("by_hand.step_axis"),
                 "one_hot": t("legend.one_hot"), "smoothed": t("legend.smoothed")}), key="hand_step_chart",
-                summary=t("summary.steps", one_hot=vector(result["step_one_hot"]), smoothed=vector(result["step_smoothed"])))
+                summary=t("summary.steps", one_hot=vector(result.step_one_hot), smoothed=vector(result.step_smoothed)))
             if predict:
-                target = result["step_smoothed"] if eps > 0 else result["step_one_hot"]
-                guesses = [st.session_state.get(f"hand_guess_{k}") for k in range(num_classes)]
-                right_signs = sum(g == ("↑" if target[k] > 0 else "↓") for k, g in enumerate(guesses))
-                st.success(t("by_hand.score", right=right_signs, total=num_classes))
-                st.button(t("by_hand.again"), key="hand_again", on_click=reveal, args=(False,))
+                score_section((logits, label, eps, prior))
     st.markdown(t("by_hand.explain"))
     st.dataframe({t("axis.class_plain"): [f"{k}★" if k == label else str(k) for k in range(num_classes)],
-                  "z": np.array(logits), "p": result["p"], t("by_hand.col_log_odds"): result["log_odds"]},
+                  "z": result.logits, "p": result.p, t("by_hand.col_log_odds"): result.log_odds},
                  column_config={name: st.column_config.NumberColumn(format="%.4f") for name in ("z", "p", t("by_hand.col_log_odds"))},
                  hide_index=True, key="hand_table")
     st.caption(t("by_hand.log_odds_note"))

@@ -65,14 +65,13 @@ def numeric_panel(num_classes: int) -> None:
     prior = widgets.convention_radio(c3, "deriv", horizontal=True)
     check = compute.gradient_check(num_classes, int(seed), eps, prior)
     columns = {t("derivation.col_class"): [f"{k}★" if k == 0 else str(k) for k in range(num_classes)],
-               "z": check["z"], "p": check["p"], "q": check["q"],
-               t("derivation.col_numeric"): check["numeric"], "p − q": check["analytic"],
-               t("derivation.col_difference"): check["difference"]}
+               "z": check.z, "p": check.p, "q": check.q,
+               t("derivation.col_numeric"): check.numeric, "p − q": check.analytic,
+               t("derivation.col_difference"): check.difference}
     formats = {name: st.column_config.NumberColumn(name, format="%.10f") for name in list(columns)[1:-1]}
     formats[t("derivation.col_difference")] = st.column_config.NumberColumn(t("derivation.col_difference"), format="%.2e")
     st.dataframe(columns, column_config=formats, hide_index=True, key="deriv_table")
-    worst = float(abs(check["difference"]).max())
-    st.caption(t("derivation.numeric_result", worst=number(worst), total=number(float(check["analytic"].sum()))))
+    st.caption(t("derivation.numeric_result", worst=number(check.worst), total=number(check.analytic_sum)))
 
 
 def optimum_section() -> None:
@@ -89,8 +88,8 @@ def optimum_section() -> None:
                 mark = "derivation.verified_short" if step.verified else "derivation.not_verified"
                 st.caption(("✓ " if step.verified else "? ") + t(mark) + " · " + t(step.title_key + ".text"))
             check = compute.optimum_check(prior, OPTIMUM_CASES)
-            st.dataframe({"K": check["K"], "ε": check["eps"], t("derivation.col_sympy"): check["sympy"],
-                          t("derivation.col_numpy"): check["numpy"], t("derivation.col_difference"): check["difference"]},
+            st.dataframe({"K": check.classes, "ε": check.eps, t("derivation.col_sympy"): check.sympy,
+                          t("derivation.col_numpy"): check.numpy, t("derivation.col_difference"): check.difference},
                          column_config={t("derivation.col_difference"): st.column_config.NumberColumn(format="%.2e")},
                          hide_index=True, key=f"deriv_optimum_{prior}")
 

@@ -27,7 +27,7 @@ LIVE_UPDATES = 6            # chart refreshes during a live run
 LIVE_FRAME_SECONDS = 0.25   # at least this long per refresh, so even a fast run is seen growing
 
 
-def controls() -> tuple[dict, bool, bool]:
+def controls() -> tuple[core.Scene, bool, bool]:
     """Draw the controls; return the scene settings, whether the step axis is logarithmic, and whether
     Run was pressed."""
     with st.container(border=True):
@@ -50,11 +50,11 @@ def controls() -> tuple[dict, bool, bool]:
         log_steps = c10.toggle(t("dynamics.log_steps"), key="dyn_logx", help=t("dynamics.log_steps_help"),
                                persist_state="session")
     write_to_url(PARAMS)
-    settings = dict(num_classes=num_classes, eps=eps, prior=prior, lr=float(lr), steps=int(steps),
-                    init=init, seed=int(seed), scale=float(scale))
+    scene = core.Scene(num_classes=num_classes, eps=eps, prior=prior, lr=float(lr), steps=int(steps),
+                       init=init, seed=int(seed), scale=float(scale))
     live = run_button.button(t("dynamics.run"), key="dyn_run", type="primary", icon=":material/play_arrow:",
                              help=t("dynamics.run_help"), width="stretch")
-    return settings, bool(log_steps), live
+    return scene, bool(log_steps), live
 
 
 def figure_texts() -> dict[str, dict[str, str]]:
@@ -76,10 +76,9 @@ def figure_texts() -> dict[str, dict[str, str]]:
     }
 
 
-def draw_charts(slots: dict, settings: dict, texts: dict, log_steps: bool, partial=None) -> None:
+def draw_charts(slots: dict, scene: core.Scene, texts: dict, log_steps: bool, partial=None) -> None:
     """A partial (live) result is drawn uncached, thinned and unkeyed (it is redrawn within one run);
     a finished scene comes from the cache, with stable keys so the next run updates it in place."""
-    scene = tuple(settings.values())
     for kind, builder in figures.DYNAMICS_BUILDERS.items():
         if partial is not None:
             figure = builder(partial.thinned(compute.LIVE_RECORDS), texts[kind], log_steps)
@@ -112,7 +111,7 @@ def scene_messages(c) -> None:
         st.info(t("dynamics.not_converged", steps=count(c.total_steps)), icon=":material/hourglass_top:")
 
 
-def readouts(c, scene: tuple) -> None:
+def readouts(c, scene: core.Scene) -> None:
     limits = compute.float_limits(scene)
     f64, f32 = limits["float64"], limits["float32"]
     m1, m2, m3, m4 = st.columns(4)
@@ -135,15 +134,14 @@ def readouts(c, scene: tuple) -> None:
                  f32=number(f32.freeze_gap, 2), s32=number(f32.steps_to_freeze, 0)))
 
 
-def results(settings: dict, log_steps: bool, live: bool) -> None:
+def results(scene: core.Scene, log_steps: bool, live: bool) -> None:
     """Everything computed from the scene. With `live`, the finished (stored) runs are drawn growing, prefix
     by prefix, within this one script run: pressing Run computes nothing. The readouts above the charts
     always describe the finished scene."""
-    scene = tuple(settings.values())
     texts = figure_texts()
     progress = st.container(height=64, border=False).empty()  # bar, notice or hint: same height
-    result = compute.comparison(**settings, **widgets.heavy_work_callbacks(
-        progress, t("dynamics.computing"), compute.dynamics_cost(settings["num_classes"], settings["steps"])))
+    result = compute.comparison(scene, **widgets.heavy_work_callbacks(
+        progress, t("dynamics.computing"), compute.dynamics_cost(scene)))
     progress.caption(t("dynamics.run_hint"))
     scene_messages(result)
     readouts(result, scene)
@@ -174,33 +172,33 @@ def results(settings: dict, log_steps: bool, live: bool) -> None:
                 break
             started = time.perf_counter()
             done = int(partial.steps[-1])
-            progress.progress(done / partial.total_steps,
+            progress.progress(partial.fraction_done,
                               text=t("dynamics.running_step", step=count(done), total=count(partial.total_steps)))
-            draw_charts(slots, settings, texts, log_steps, partial)
+            draw_charts(slots, scene, texts, log_steps, partial)
             time.sleep(max(0.0, LIVE_FRAME_SECONDS - (time.perf_counter() - started)))
         progress.caption(t("dynamics.run_hint"))
-    draw_charts(slots, settings, texts, log_steps)
+    draw_charts(slots, scene, texts, log_steps)
     charts.show(replay, compute.dynamics_figure("replay", scene, compute.freeze(texts["replay"]), False),
                         key="dyn_replay")
 
 
-def take_home(settings: dict) -> None:
+def take_home(scene: core.Scene) -> None:
     """The scene as a CSV of every recorded step, and as a PyTorch script to continue in a notebook."""
     st.subheader(t("export.title"))
-    c = compute.comparison(**settings)
+    c = compute.comparison(scene)
     left, right = st.columns([2, 5])
     charts.csv_download(left, lambda: exports.dynamics_columns(c), "label_smoothing_dynamics.csv", "dyn_csv")
     right.caption(t("export.dynamics_csv", records=count(c.steps.size)))
     with st.expander(t("export.pytorch_title"), icon=":material/code:"):
         st.caption(t("export.pytorch_help"))
-        st.code(exports.pytorch_snippet(**settings), language="python")
+        st.code(exports.pytorch_snippet(scene), language="python")
 
 
 def main() -> None:
     begin_page("dynamics", PARAMS)
-    settings, log_steps, live = controls()
-    results(settings, log_steps, live)
-    take_home(settings)
+    scene, log_steps, live = controls()
+    results(scene, log_steps, live)
+    take_home(scene)
 
 
 main()

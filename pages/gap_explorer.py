@@ -1,7 +1,6 @@
 """The optimal gap explorer: the closed form against ε and K, checked by gradient descent, the loss
 along the gap, and what non-uniform priors do to the optimal logits."""
 
-import numpy as np
 import streamlit as st
 
 import lsr_core as core
@@ -28,14 +27,13 @@ def curves_section(num_classes: int, eps: float, prior: str) -> None:
     curves = []
     for (k, kind), gaps in data["curves"].items():
         # aligned: each eps/(K-1) curve drawn against the eps/K value that gives the same targets
-        x = np.where(eps_grid * k / (k - 1) <= 1.0, eps_grid * k / (k - 1), np.nan) if align and kind == "others" else eps_grid
+        x = core.uniform_equivalent(eps_grid, k) if align and kind == "others" else eps_grid
         curves.append((f"K = {k}, {t('conv.' + kind)}", kind, x, gaps))
     sweep = compute.gap_sweep(num_classes, prior)
-    regime, gap = compute.gap_case(num_classes, eps, prior)
-    finite = regime not in ("one_hot", "excludes_true")   # the current point is drawn only where the gap is finite
-    current = (eps, gap) if finite else None
-    if align and prior == "others" and current is not None:
-        current = (eps * num_classes / (num_classes - 1), current[1])
+    _, gap = compute.gap_case(num_classes, eps, prior)
+    finite = core.has_finite_optimum(num_classes, eps, prior)   # the current point is drawn only where it is finite
+    shown_eps = float(core.uniform_equivalent(eps, num_classes)) if align and prior == "others" else eps
+    current = (shown_eps, gap) if finite else None
     labels = {"y": t("axis.gap"), "current": t("gap_explorer.current"), "sweep": t("gap_explorer.sweep")}
     left, right = st.columns(2, gap="medium")
     charts.show(left, figures.gap_curves_figure(curves, current, labels | {
@@ -53,15 +51,14 @@ def curves_section(num_classes: int, eps: float, prior: str) -> None:
                + " " + t("gap_explorer.conversion"))
 
     st.subheader(t("gap_explorer.sweep_title"))
-    sweep_classes = min(num_classes, compute.SWEEP_MAX_CLASSES)
-    worst = float(np.abs(sweep["reached"] - sweep["closed"]).max())
-    charts.show(st, figures.gap_curves_figure([(t(f"conv.{prior}"), prior, sweep["eps"], sweep["closed"])], None, {
+    sweep_classes = sweep.num_classes
+    charts.show(st, figures.gap_curves_figure([(t(f"conv.{prior}"), prior, sweep.eps, sweep.closed)], None, {
         "title": t("gap_explorer.sweep_chart", K=sweep_classes), "x": t("gap_explorer.axis_eps"), "y": t("axis.gap"),
-        "current": t("gap_explorer.current"), "sweep": t("gap_explorer.sweep")}, sweep=(sweep["eps"], sweep["reached"])),
-        key="gap_sweep_chart", summary=t("gap_explorer.sweep_result", K=sweep_classes, worst=number(worst)) +
+        "current": t("gap_explorer.current"), "sweep": t("gap_explorer.sweep")}, sweep=(sweep.eps, sweep.reached)),
+        key="gap_sweep_chart", summary=t("gap_explorer.sweep_result", K=sweep_classes, worst=number(sweep.worst_error)) +
         ("" if sweep_classes == num_classes else " " + t("gap_explorer.sweep_capped", K=num_classes)))
-    charts.csv_download(st, lambda: {"eps": sweep["eps"], "gap_by_descent": sweep["reached"],
-                                     "gap_closed_form": sweep["closed"]}, f"label_smoothing_gap_sweep_K{sweep_classes}.csv",
+    charts.csv_download(st, lambda: {"eps": sweep.eps, "gap_by_descent": sweep.reached,
+                                     "gap_closed_form": sweep.closed}, f"label_smoothing_gap_sweep_K{sweep_classes}.csv",
                         "gap_csv")
 
 
@@ -70,7 +67,7 @@ def loss_section(num_classes: int, eps: float, prior: str) -> None:
     terms = compute.regulariser_terms(num_classes, eps, prior)
     regime, gap = compute.gap_case(num_classes, eps, prior)
     caption = regime if regime in ("one_hot", "excludes_true") else "finite"
-    charts.show(st, figures.loss_versus_gap_figure(terms, gap, {
+    charts.show(st, figures.loss_versus_gap_figure(terms, terms.point_on_grid(gap), {
         "title": t("gap_explorer.loss_chart"), "x": t("axis.gap"), "y": t("axis.loss"),
         "one_hot": t("gap_explorer.legend_one_hot"), "smoothed": t("gap_explorer.legend_smoothed"),
         "data": t("regulariser.legend_data"), "prior": t("regulariser.legend_prior"), "minimum": t("gap_explorer.minimum")}),
@@ -93,20 +90,20 @@ def prior_section(num_classes: int, eps: float) -> None:
         columns = st.columns(5)
         weights = [columns[k % 5].slider(f"u{k}" + (" ★" if k == 0 else ""), 0.0, 1.0, step=0.05, key=f"gap_w{k}",
                                          persist_state="session") for k in range(num_classes)]
-        if sum(weights) == 0:
+        try:
+            prior = core.normalised_prior(weights)
+        except ValueError:   # every weight is 0
             st.warning(t("gap_explorer.all_zero"), icon=":material/block:")
             return
-        prior = core.normalised_prior(weights)
     else:
         prior = core.prior_distribution(0, num_classes, kind)
     result = compute.prior_optimum(num_classes, eps, tuple(float(u) for u in prior))
-    charts.show(st, figures.optimal_logits_figure(result["z"], {
+    charts.show(st, figures.optimal_logits_figure(result.logits, {
         "title": t("gap_explorer.prior_chart"), "x": t("axis.class_plain"), "y": t("gap_explorer.axis_optimal_logit"),
         "finite": "z* = log q′ + α", "infinite": t("gap_explorer.minus_infinity")}),
-        key="gap_prior_chart", summary=t("summary.prior_logits", z=vector(result["z"], 3)))
-    infinite = int(np.isinf(result["z"]).sum())
-    if infinite:
-        st.warning(t("gap_explorer.zero_prior", n=infinite), icon=":material/south:")
+        key="gap_prior_chart", summary=t("summary.prior_logits", z=vector(result.logits, 3)))
+    if result.excluded:
+        st.warning(t("gap_explorer.zero_prior", n=result.excluded), icon=":material/south:")
     if num_classes > figures.MAX_BARS:
         st.caption(t("gap_explorer.bars_shown", shown=figures.MAX_BARS, K=num_classes))
 

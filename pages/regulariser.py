@@ -20,20 +20,21 @@ def terms_section(num_classes: int, eps: float, prior: str, gap: float) -> None:
     st.subheader(t("regulariser.terms_title"))
     st.latex(r"H(q',p) = (1-\varepsilon)\,H(q,p) + \varepsilon\,H(u,p),\qquad H(u,p) = \mathrm{KL}(u\,\|\,p) + H(u)")
     terms = compute.regulariser_terms(num_classes, eps, prior)
-    index = int(abs(terms.gaps - gap).argmin())
+    here = terms.at(gap)
     m1, m2, m3, m4 = st.columns(4)
-    m1.metric(t("regulariser.metric_data"), number((1 - eps) * terms.data_term[index], 4))
-    m2.metric(t("regulariser.metric_prior"), number(eps * terms.prior_term[index], 4))
-    m3.metric(t("regulariser.metric_total"), number(terms.total[index], 4))
-    m4.metric(t("regulariser.metric_kl"), number(terms.kl[index], 4))
-    weight = t("regulariser.weight", ratio=number(eps / (1 - eps), 4)) if eps < 1 else t("regulariser.weight_infinite")
+    m1.metric(t("regulariser.metric_data"), number(here.weighted_data, 4))
+    m2.metric(t("regulariser.metric_prior"), number(here.weighted_prior, 4))
+    m3.metric(t("regulariser.metric_total"), number(here.total, 4))
+    m4.metric(t("regulariser.metric_kl"), number(here.kl, 4))
+    weight = (t("regulariser.weight", ratio=number(terms.prior_weight, 4)) if eps < 1
+              else t("regulariser.weight_infinite"))
     st.caption(t("regulariser.terms_caption", entropy=number(terms.prior_entropy, 4)) + " " + weight)
     charts.show(st, figures.regulariser_terms_figure(terms, gap, {
         "title": t("regulariser.chart_title"), "x": t("axis.gap"), "y": t("axis.loss"),
         "data": t("regulariser.legend_data"), "prior": t("regulariser.legend_prior"),
         "total": t("regulariser.legend_total"), "current": t("regulariser.legend_current")}),
-        key="reg_terms_chart", summary=t("summary.regulariser", gap=number(gap, 4), total=number(terms.total[index], 4),
-                                          minimum=number(float(terms.gaps[terms.total.argmin()]), 2)))
+        key="reg_terms_chart", summary=t("summary.regulariser", gap=number(gap, 4), total=number(here.total, 4),
+                                          minimum=number(terms.minimum_gap, 2)))
     charts.csv_download(st, lambda: {"gap": terms.gaps, "data_term": terms.data_term, "prior_term": terms.prior_term,
                                      "kl": terms.kl, "total": terms.total}, "label_smoothing_regulariser.csv", "reg_csv")
 

@@ -5,7 +5,7 @@ import streamlit as st
 import lsr_core as core
 
 from pages.ui import charts, compute, figures, widgets
-from pages.ui.formatting import number
+from pages.ui.formatting import number, percent
 from pages.ui.params import Param, float_in, int_in, one_of, write_to_url
 from pages.ui.i18n import option_labels, t
 from pages.ui.shell import begin_page
@@ -21,10 +21,11 @@ PARAMS = widgets.scene_params("train", max_classes=MAX_CLASSES, default_classes=
     Param("train_seed", "seed", 0, int_in(0, 9999), "0 … 9999"),
 )
 RUN_NAMES = ("one_hot", "smoothed")
+HEAVY_NOISE = 0.3   # label noise from which the page says how many training labels were flipped
 SPLITS = ("train", "test")
 
 
-def controls() -> tuple:
+def controls() -> core.ExperimentSettings:
     """The experiment's settings, applied together by the form's button (each change retrains)."""
     with st.form("train_form", border=True):
         num_classes, eps, prior = widgets.scene_controls("train", MAX_CLASSES, min_classes=3)
@@ -40,10 +41,11 @@ def controls() -> tuple:
                                   persist_state="session")
         seed = c5.number_input(t("controls.seed"), 0, 9999, step=1, key="train_seed", persist_state="session")
         st.form_submit_button(t("training.train"), type="primary", icon=":material/model_training:")
-    return (num_classes, float(overlap), float(noise), int(size), int(seed), eps, prior, int(epochs))
+    return core.ExperimentSettings(num_classes=num_classes, overlap=float(overlap), noise=float(noise),
+                                   train_size=int(size), seed=int(seed), eps=eps, prior=prior, epochs=int(epochs))
 
 
-def train(settings: tuple):
+def train(settings: core.ExperimentSettings):
     """The experiment from the store, or trained now behind a progress bar (shared and queued: see compute)."""
     slot = st.empty()
     seconds = compute.training_cost(settings)
@@ -52,8 +54,8 @@ def train(settings: tuple):
     return experiment
 
 
-def notices(e, settings: tuple) -> None:
-    num_classes, _, noise, size, _, eps, prior, _ = settings
+def notices(e, settings: core.ExperimentSettings) -> None:
+    num_classes, eps, prior = settings.num_classes, settings.eps, settings.prior
     regime = core.gap_regime(num_classes, eps, prior)
     if regime == "one_hot":
         st.info(t("training.eps_zero"), icon=":material/info:")
@@ -61,16 +63,16 @@ def notices(e, settings: tuple) -> None:
         # "excludes_true" (eps = 1, eps/(K-1)) is the far end of "favours_wrong": the same sentence is true
         targets = compute.target_vectors(num_classes, eps, prior)[1]
         st.warning(t(f"training.regime.{'no_preference' if regime == 'no_preference' else 'favours_wrong'}",
-                     eps=f"{eps:.2f}", chance=number(1 / num_classes, 3), true=number(targets[0], 3),
+                     eps=f"{eps:.2f}", chance=number(settings.chance, 3), true=number(targets[0], 3),
                      wrong=number(targets[1], 3), boundary=number(compute.zero_gap_eps(num_classes, "others"), 4)),
                    icon=":material/balance:")
-    if size / num_classes < 20:
-        st.warning(t("training.tiny_data", per_class=number(size / num_classes, 0)), icon=":material/warning:")
-    if noise >= 0.3:
-        st.info(t("training.heavy_noise", percent=round(100 * noise), flipped=e.data.flipped, n=size),
-                icon=":material/shuffle:")
-    if e.one_hot.metrics.test_accuracy < 1.5 / num_classes:
-        st.warning(t("training.near_chance", chance=number(1 / num_classes, 2)), icon=":material/blur_on:")
+    if settings.tiny_data:
+        st.warning(t("training.tiny_data", per_class=number(settings.examples_per_class, 0)), icon=":material/warning:")
+    if settings.noise >= HEAVY_NOISE:
+        st.info(t("training.heavy_noise", percent=percent(settings.noise), flipped=e.data.flipped,
+                  n=settings.train_size), icon=":material/shuffle:")
+    if e.near_chance:
+        st.warning(t("training.near_chance", chance=number(settings.chance, 2)), icon=":material/blur_on:")
 
 
 def metrics_section(e) -> None:
@@ -131,19 +133,18 @@ def curves_section(e) -> None:
         "accuracy": t("training.axis_accuracy"), "one_hot": t("legend.one_hot"), "smoothed": t("legend.smoothed"),
         "train": t("training.train_split"), "test": t("training.test_split")}), key="train_curves",
         summary=t("training.curves_summary",
-                  best_one_hot=f"{e.one_hot.test_loss.min():.3f}", last_one_hot=f"{e.one_hot.test_loss[-1]:.3f}",
-                  best_smoothed=f"{e.smoothed.test_loss.min():.3f}", last_smoothed=f"{e.smoothed.test_loss[-1]:.3f}"))
+                  best_one_hot=f"{e.one_hot.best_test_loss:.3f}", last_one_hot=f"{e.one_hot.final_test_loss:.3f}",
+                  best_smoothed=f"{e.smoothed.best_test_loss:.3f}", last_smoothed=f"{e.smoothed.final_test_loss:.3f}"))
     charts.csv_download(st, lambda: {"epoch": e.one_hot.epochs} | {
         f"{field}_{name}": getattr(run, field) for name, run in (("one_hot", e.one_hot), ("smoothed", e.smoothed))
         for field in ("train_loss", "train_accuracy", "test_loss", "test_accuracy")},
         "label_smoothing_training_curves.csv", "train_csv")
 
 
-def features_section(settings: tuple) -> None:
+def features_section(settings: core.ExperimentSettings) -> None:
     st.subheader(t("training.features_title"))
     st.markdown(t("training.features_lead"))
-    num_classes = settings[0]
-    options = list(range(num_classes))
+    options = list(range(settings.num_classes))
     if any(c not in options for c in st.session_state.setdefault("train_classes", [0, 1, 2])):
         st.session_state["train_classes"] = [0, 1, 2]   # the class count shrank below a chosen class
     left, right = st.columns([3, 2])
@@ -170,13 +171,14 @@ def gaps_section(e, views: dict) -> None:
     st.subheader(t("training.gaps_title"))
     regime, optimum = compute.gap_case(e.data.num_classes, e.eps, e.prior)
     reading = regime if regime in ("one_hot", "favours_true") else "other"
-    charts.show(st, figures.gap_histogram_figure(views["gap_edges"], views["gap_counts"], optimum, {
+    gaps = views["gaps"]
+    charts.show(st, figures.gap_histogram_figure(gaps.histogram, optimum, {
         "title": t("training.gaps_chart"), "x": t("training.axis_test_gap"), "y": t("training.axis_examples"),
         "one_hot": t("legend.one_hot"), "smoothed": t("training.smoothed_eps", eps=f"{e.eps:.2f}"),
         "optimum": t("legend.optimum")}), key="train_gaps",
-        summary=t("training.gaps_summary", median_one_hot=number(views['gap_medians'][0], 2),
-                 median_smoothed=number(views['gap_medians'][1], 2), p95_one_hot=number(views['gap_p95'][0], 2),
-                 p95_smoothed=number(views['gap_p95'][1], 2),
+        summary=t("training.gaps_summary", median_one_hot=number(gaps.medians[0], 2),
+                 median_smoothed=number(gaps.medians[1], 2), p95_one_hot=number(gaps.p95[0], 2),
+                 p95_smoothed=number(gaps.p95[1], 2),
                  optimum=number(optimum, 2)) + " " + t(f"training.gaps_reading.{reading}", optimum=number(optimum, 2)))
 
 

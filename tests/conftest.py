@@ -19,39 +19,76 @@ ARTIFACTS = ROOT / "test-artifacts"
 APP = str(ROOT / "app.py")
 
 
+# ---------------------------------------------------------------- shared results
+
+def default_training():
+    """The training page's default settings (also the README's benchmark scene)."""
+    import lsr_core as core
+
+    return core.ExperimentSettings(num_classes=5, overlap=0.4, noise=0.0, train_size=1000, seed=0, eps=0.1,
+                                   prior="uniform", epochs=60)
+
+
+@pytest.fixture(scope="session")
+def default_experiment():
+    """The default experiment, trained once for the whole test session (it takes a few seconds)."""
+    return default_training().run()
+
+
 # ---------------------------------------------------------------- AppTest
 
-@pytest.fixture(autouse=True)
-def _navigation_as_on_a_running_server(monkeypatch):
-    """AppTest re-detects the legacy `pages/` folder mode before every run; a real server switches it
-    off for good at the first `st.navigation` call. Make AppTest behave like the running server (the
-    fresh-server deep link is covered by a browser test against a new server)."""
-    from streamlit.runtime import pages_manager
+def server_like_app_test():
+    """AppTest, but run like a server: AppTest switches Streamlit's legacy pages/ mode back on before every
+    run (`PagesManager.uses_pages_directory`), while a server reads it once and `st.navigation` switches it
+    off for good. So the first run takes the fresh server's path (the page, run on its own, reruns itself
+    inside the shell: `pages/ui/shell.require_shell`) and later runs find the mode off, as on a running
+    server. (The same path in a real browser: tests/test_browser.py, the deep link on a fresh server.)"""
+    from streamlit.runtime.pages_manager import PagesManager
+    from streamlit.testing.v1 import AppTest
 
-    original = pages_manager.PagesManager.__init__
+    class ServerLikeAppTest(AppTest):
+        _runs = 0
 
-    def init(self, *args, **kwargs):
-        original(self, *args, **kwargs)
-        pages_manager.PagesManager.uses_pages_directory = False
+        def _run(self, widget_state=None, timeout=None):
+            original = PagesManager.__init__
 
-    monkeypatch.setattr(pages_manager.PagesManager, "__init__", init)
+            def running_server(manager, *args, **kwargs):
+                original(manager, *args, **kwargs)
+                PagesManager.uses_pages_directory = False
+
+            if self._runs:
+                PagesManager.__init__ = running_server
+            self._runs += 1
+            try:
+                return super()._run(widget_state, timeout)
+            finally:
+                PagesManager.__init__ = original
+
+    return ServerLikeAppTest
 
 
 @pytest.fixture
 def app_test():
     """Return a function that builds and runs the app at a page with given query parameters."""
-    from streamlit.testing.v1 import AppTest
+    app_test_class = server_like_app_test()
 
-    def make(page: str | None = None, **query) -> AppTest:
-        at = AppTest.from_file(APP, default_timeout=60)
+    def make(page: str | None = None, **query):
+        at = app_test_class(APP, default_timeout=60)
         for key, value in query.items():
             at.query_params[key] = str(value)
         if page is not None:  # open the page directly, as a link to it would
             at.switch_page(f"pages/{page}.py")
         at.run()
+        assert at._runs == 1 and not legacy_pages_mode(), "the first run ended outside the shell"
         return at
 
     return make
+
+
+def legacy_pages_mode() -> bool:
+    from streamlit.runtime.pages_manager import PagesManager
+
+    return bool(PagesManager.uses_pages_directory)
 
 
 # ---------------------------------------------------------------- browser

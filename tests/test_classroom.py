@@ -36,7 +36,7 @@ def test_dynamics_csv_reads_back_exactly():
 @pytest.mark.parametrize("prior", ["uniform", "others"])
 @pytest.mark.parametrize("eps", [0.0, 0.1, 1.0])
 def test_pytorch_snippet_is_valid_python_with_the_scene(prior, eps):
-    code = exports.pytorch_snippet(7, eps, prior, 0.5, 300, "random", 3, 2.0)
+    code = exports.pytorch_snippet(core.Scene(7, eps, prior, 0.5, 300, "random", 3, 2.0))
     ast.parse(code)
     assert f"K, eps, lr, steps = 7, {eps!r}, 0.5, 300" in code
     assert ("label_smoothing=eps" in code) == (prior == "uniform")
@@ -47,10 +47,10 @@ def test_pytorch_snippet_is_valid_python_with_the_scene(prior, eps):
 def test_pytorch_snippet_reproduces_the_numpy_run(prior):
     pytest.importorskip("torch", reason="PyTorch is only installed with the benchmark extra (requirements-bench.txt)")
     # 15 steps: far from converged, so the gap depends on every step being the same
-    settings = dict(num_classes=6, eps=0.2, prior=prior, lr=0.1, steps=15, init="random", seed=5, scale=1.5)
+    scene = core.Scene(num_classes=6, eps=0.2, prior=prior, lr=0.1, steps=15, init="random", seed=5, scale=1.5)
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
-        exec(compile(exports.pytorch_snippet(**settings), "snippet", "exec"), {})
+        exec(compile(exports.pytorch_snippet(scene), "snippet", "exec"), {})
     printed = [float(line.rsplit(":", 1)[1]) for line in out.getvalue().strip().splitlines()]
     c = core.compare_runs(6, 0.2, prior, 0.1, 15, core.initial_logits(6, "random", 5, 1.5))
     assert abs(c.gap[-1, 1] - c.optimal_gap) > 0.01

@@ -160,11 +160,6 @@ def test_dataset_rejects_bad_settings(bad):
 
 # ---------- the experiment ----------
 
-@pytest.fixture(scope="module")
-def default_experiment():
-    return L.run_experiment(5, 0.4, 0.0, 1000, 0, 0.1, "uniform", epochs=60)
-
-
 def test_smoothing_lowers_confidence_and_ece_on_the_default_seed(default_experiment):
     plain, smooth = default_experiment.one_hot.metrics, default_experiment.smoothed.metrics
     assert smooth.mean_confidence < plain.mean_confidence - 0.05

@@ -27,39 +27,33 @@ def test_zipf_and_normalised_priors():
 @pytest.mark.parametrize("prior", ["uniform", "others"])
 def test_one_vectorised_sweep_lands_on_the_closed_form(prior):
     eps = np.geomspace(1e-3, 0.9, 200)
-    reached, closed = core.gap_sweep(10, eps, prior)
-    assert reached.shape == (200,)
-    np.testing.assert_allclose(closed, core.optimal_logit_gap(10, eps, prior))
-    assert np.abs(reached - closed).max() < 1e-7
+    sweep = core.gap_sweep(10, eps, prior)
+    assert sweep.reached.shape == (200,) and sweep.num_classes == 10
+    np.testing.assert_allclose(sweep.closed, core.optimal_logit_gap(10, eps, prior))
+    assert np.abs(sweep.reached - sweep.closed).max() < 1e-7
+    assert sweep.worst_error == np.abs(sweep.reached - sweep.closed).max()
 
 
 def test_aligned_conventions_coincide():
-    """The page's alignment claim: eps/(K-1) curves drawn at eps*K/(K-1) lie on the eps/K curve."""
+    """The page's alignment claim: eps/(K-1) curves drawn at `uniform_equivalent` lie on the eps/K curve,
+    because the targets are the same (checked on the targets themselves, then on the gaps)."""
     for k in (2, 10, 1000):
         eps_others = np.geomspace(1e-4, (k - 1) / k, 50)
+        aligned = core.uniform_equivalent(eps_others, k)
+        assert np.all(np.isfinite(aligned)) and np.all(aligned <= 1.0)
+        for e_others, e_uniform in zip(eps_others[::7], aligned[::7]):
+            np.testing.assert_allclose(core.smooth_targets(0, k, e_uniform, "uniform"),
+                                       core.smooth_targets(0, k, e_others, "others"), rtol=1e-12, atol=1e-15)
         np.testing.assert_allclose(core.optimal_logit_gap(k, eps_others, "others"),
-                                   core.optimal_logit_gap(k, eps_others * k / (k - 1), "uniform"), rtol=1e-10, atol=1e-10)
+                                   core.optimal_logit_gap(k, aligned, "uniform"), rtol=1e-10, atol=1e-10)
 
 
-def test_gap_curves_figure_holds_the_arrays_and_drops_infinities():
-    eps = np.array([0.0, 0.1, 0.5, 1.0])
-    y = core.optimal_logit_gap(5, eps, "others")  # inf at 0, -inf at 1
-    fig = figures.gap_curves_figure([("c", "others", eps, y)], (0.1, float(y[1])), TEXT,
-                                    sweep=(eps[1:3], y[1:3]))
-    np.testing.assert_array_equal(fig.data[0].x, eps[1:3])
-    np.testing.assert_array_equal(fig.data[0].y, y[1:3])
-    assert fig.data[0].line.dash != "solid"
-    for trace in fig.data:
-        assert np.all(np.isfinite(np.asarray(trace.y, dtype=float)))
-
-
-def test_optimal_logits_figure_marks_minus_infinity():
-    q = core.smooth_targets(0, 4, 0.2, core.normalised_prior([1, 1, 0, 1]))
-    z = core.optimal_logits(q)
-    fig = figures.optimal_logits_figure(z, TEXT)
-    np.testing.assert_allclose(fig.data[0].y, z[np.isfinite(z)])
-    assert list(fig.data[1].x) == ["2"] and list(fig.data[1].text) == ["−∞"]
-    assert np.isfinite(fig.data[1].y[0])
+def test_uniform_equivalent_by_hand_and_where_none_exists():
+    # K = 10: eps/(K-1) = 0.09 gives the wrong classes 0.01 each, as eps/K = 0.1 does; 0.95 > 9/10 has no equivalent
+    out = core.uniform_equivalent(np.array([0.0, 0.09, 0.9, 0.95, 1.0]), 10)
+    np.testing.assert_allclose(out[:3], [0.0, 0.1, 1.0], rtol=1e-15)
+    assert np.isnan(out[3]) and np.isnan(out[4])
+    assert core.uniform_equivalent(0.5, 2) == 1.0   # K = 2: eps/(K-1) = 0.5 is eps/K = 1, both [0.5, 0.5]
 
 
 def test_loss_versus_gap_has_its_minimum_at_the_closed_form():
@@ -67,7 +61,7 @@ def test_loss_versus_gap_has_its_minimum_at_the_closed_form():
     gap = core.optimal_logit_gap(10, 0.1)
     assert terms.gaps[terms.total.argmin()] == pytest.approx(gap, abs=0.006)
     assert np.all(np.diff(terms.data_term) < 0)  # one-hot: falls for ever
-    fig = figures.loss_versus_gap_figure(terms, gap, TEXT)
+    fig = figures.loss_versus_gap_figure(terms, terms.point_on_grid(gap), TEXT)
     assert [trace.name for trace in fig.data][-1] == "minimum" and fig.data[-1].x[0] == gap
 
 
@@ -95,8 +89,8 @@ def test_all_zero_weights_are_explained(app_test):
 
 def test_sweep_caption_reports_the_worst_error(app_test):
     at = app_test("gap_explorer", K="7", conv="others")
-    reached, closed = core.gap_sweep(7, np.geomspace(1e-3, 0.9, 200), "others")
-    assert any(number(float(np.abs(reached - closed).max())) in c.value for c in at.caption)
+    sweep = core.gap_sweep(7, np.geomspace(1e-3, 0.9, 200), "others")
+    assert any(number(sweep.worst_error) in c.value for c in at.caption)
 
 
 @pytest.mark.parametrize("query", [{"prior": "beta"}, {"zipf": "9"}, {"w1": "2"}, {"align": "yes"}])

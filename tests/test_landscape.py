@@ -34,19 +34,6 @@ def test_gaps_to_logits_round_trip():
     np.testing.assert_allclose(z[:, 0] - z[:, 2], [0.5, 3.0])
 
 
-def test_figure_holds_the_core_arrays():
-    scape = core.loss_landscape(0.1, "uniform", (0.0, 2.0), 2.0, 1000)
-    fig = figures.landscape_figure(scape, TEXT)
-    contours = [trace for trace in fig.data if trace.type == "contour"]
-    np.testing.assert_allclose(contours[1].z, np.log1p(scape.loss_smoothed))
-    star = [trace for trace in fig.data if trace.name == "minimum"][0]
-    assert list(star.x) == [scape.optimal_gap]
-    for trace in fig.data:
-        if trace.type == "scatter":
-            assert np.all(np.isfinite(np.asarray(trace.x, dtype=float)))
-    assert "minimum" not in [t.name for t in figures.landscape_figure(core.loss_landscape(0.0, "uniform", (0, 0), 1.0, 100), TEXT).data]
-
-
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 @pytest.mark.parametrize("query", [{}, {"eps": "0"}, {"eps": "1", "conv": "others"}, {"g1": "12", "g2": "-4", "lr": "3.9", "steps": "100000"},

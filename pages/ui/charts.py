@@ -6,6 +6,8 @@ from __future__ import annotations
 import streamlit as st
 
 from . import figures
+from .exports import csv_text
+from .i18n import t
 
 PRESENT_KEY = "present"
 
@@ -33,8 +35,5 @@ def show(where, fig, key: str | None, summary: str | None = None, visible: bool 
 def csv_download(where, columns, file_name: str, key: str) -> None:
     """A download button for a CSV file; `columns` is a no-argument function returning the columns, called
     only when the button is clicked (on Streamlit's download thread), and the click does not rerun the page."""
-    from .exports import csv_text
-    from .i18n import t
-
     where.download_button(t("export.csv"), data=lambda: csv_text(columns()), file_name=file_name, mime="text/csv",
                           key=key, on_click="ignore", icon=":material/download:", help=t("export.csv_help"))

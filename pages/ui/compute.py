@@ -17,6 +17,9 @@ import numpy as np
 import streamlit as st
 
 import lsr_core as core
+from lsr_core import conventions
+
+from . import figures
 
 RESOURCE_TTL = 900   # seconds: a class moves on; a stored scene nobody asked for in 15 minutes is dropped
 # the largest entries of each st.cache_resource store times their max_entries, in MB (bench/memory.py measures
@@ -116,7 +119,7 @@ def _quiet(*_args) -> None:
 
 
 @st.cache_resource(max_entries=16, ttl=RESOURCE_TTL, show_spinner=False)
-def _stored_comparison(settings: tuple, _result=None):
+def _stored_comparison(scene: core.Scene, _result=None):
     """A bounded store of finished dynamics scenes, keyed by settings only: called without `_result` it
     returns the stored one or raises (exceptions are not cached); called with it, it stores it."""
     if _result is None:
@@ -124,23 +127,21 @@ def _stored_comparison(settings: tuple, _result=None):
     return _result
 
 
-def dynamics_cost(num_classes: int, steps: int) -> float:
-    return core.cost.dynamics_seconds(num_classes, steps)
+def dynamics_cost(scene: core.Scene) -> float:
+    return core.cost.dynamics_seconds(scene.num_classes, scene.steps)
 
 
-def comparison(num_classes: int, eps: float, prior: str, lr: float, steps: int,
-               init: str, seed: int, scale: float, on_progress=_quiet, on_wait=_quiet) -> core.Comparison:
+def comparison(scene: core.Scene, on_progress=_quiet, on_wait=_quiet) -> core.Comparison:
     """Both runs of the dynamics page, reduced for display (small: no (R, K) arrays are kept), shared and
     queued as `shared` describes; `on_progress(fraction)` between pieces of the work."""
-    settings = (num_classes, eps, prior, lr, steps, init, seed, scale)
 
     def work(progress):
-        start = core.initial_logits(num_classes, init, seed, scale)
-        for fraction, result in core.compare_runs_in_chunks(num_classes, eps, prior, lr, steps, start):
+        for fraction, result in core.compare_runs_in_chunks(scene.num_classes, scene.eps, scene.prior, scene.lr,
+                                                            scene.steps, scene.start()):
             progress(fraction)
         return result
 
-    return shared(_stored_comparison, settings, work, dynamics_cost(num_classes, steps), on_progress, on_wait)
+    return shared(_stored_comparison, scene, work, dynamics_cost(scene), on_progress, on_wait)
 
 
 def live_views(c: core.Comparison, updates: int):
@@ -151,9 +152,9 @@ def live_views(c: core.Comparison, updates: int):
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def float_limits(settings: tuple) -> dict[str, core.FloatLimits]:
+def float_limits(scene: core.Scene) -> dict[str, core.FloatLimits]:
     """Per float type: where p_true rounds to 1, where this code's one-hot run freezes, and when."""
-    c = comparison(*settings)
+    c = comparison(scene)
     return {name: c.float_limits(dtype) for name, dtype in (("float64", np.float64), ("float32", np.float32))}
 
 
@@ -163,15 +164,13 @@ def freeze(texts: dict[str, str]) -> tuple:
 
 
 @st.cache_resource(max_entries=24, ttl=RESOURCE_TTL, show_spinner=False)
-def dynamics_figure(kind: str, settings: tuple, texts: tuple, log_steps: bool):
+def dynamics_figure(kind: str, scene: core.Scene, texts: tuple, log_steps: bool):
     """A finished dynamics-page figure for one scene, language and axis choice.
 
     Figure building (Plotly validation) costs more than the cached computation, so finished figures
     are kept too; `st.cache_resource` hands out the same object, which Streamlit only reads.
     """
-    from . import figures
-
-    c = comparison(*settings)
+    c = comparison(scene)
     if kind == "replay":
         return figures.replay_figure(c, dict(texts))
     return figures.DYNAMICS_BUILDERS[kind](c.thinned(CHART_RECORDS), dict(texts), log_steps)
@@ -196,25 +195,13 @@ def regulariser_identity():
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def gradient_check(num_classes: int, seed: int, eps: float, prior: str) -> dict[str, np.ndarray]:
-    """Random logits (seeded), their softmax, smoothed targets for class 0, the finite-difference
-    gradient next to p - q, and the difference between them."""
-    z = core.initial_logits(num_classes, "random", seed, 2.0)
-    q = core.smooth_targets(0, num_classes, eps, prior)
-    numeric = core.numerical_gradient(z, q)
-    analytic = core.cross_entropy_grad(z, q)
-    return {"z": z, "p": core.softmax(z), "q": q, "numeric": numeric, "analytic": analytic,
-            "difference": numeric - analytic}
+def gradient_check(num_classes: int, seed: int, eps: float, prior: str) -> core.GradientCheck:
+    return core.gradient_check(num_classes, seed, eps, prior)
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-def optimum_check(prior: str, cases: tuple[tuple[int, float], ...]) -> dict[str, np.ndarray]:
-    """The SymPy optimum formula evaluated at (K, eps) cases next to `optimal_logit_gap`."""
-    derivation = core.optimum_derivation(prior)
-    symbolic = np.array([derivation.gap_value(k, eps) for k, eps in cases])
-    numeric = np.array([core.optimal_logit_gap(k, eps, prior) for k, eps in cases])
-    return {"K": np.array([k for k, _ in cases]), "eps": np.array([eps for _, eps in cases]),
-            "sympy": symbolic, "numpy": numeric, "difference": symbolic - numeric}
+def optimum_check(prior: str, cases: tuple[tuple[int, float], ...]) -> core.OptimumCheck:
+    return core.optimum_check(prior, cases)
 
 
 # ---------------------------------------------------------------- conventions and regulariser pages
@@ -227,8 +214,6 @@ def library_table(num_classes: int, eps: float):
 @st.cache_data(max_entries=64, show_spinner=False)
 def errata(num_classes: int, eps: float) -> dict:
     """The five errata's numbers for this (K, eps); alpha = 2 for the shift example."""
-    from lsr_core import conventions
-
     return {
         "alpha": conventions.alpha_inside_log(num_classes, eps, 2.0),
         "q_inside": conventions.q_inside_log(num_classes, eps),
@@ -255,23 +240,15 @@ def regulariser_terms(num_classes: int, eps: float, prior: str):
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def label_dropout(num_classes: int, eps: float, prior: str, gap: float, draws: int, seed: int):
-    logits = np.zeros(num_classes)
-    logits[0] = gap
-    return core.label_dropout(logits, 0, eps, prior, max_draws=draws, seed=seed)
+    return core.label_dropout(core.logits_with_gap(num_classes, gap), 0, eps, prior, max_draws=draws, seed=seed)
 
 
 # ---------------------------------------------------------------- softmax by hand
 
 @st.cache_data(max_entries=256, show_spinner=False)
-def by_hand(logits: tuple[float, ...], label: int, eps: float, prior: str) -> dict[str, np.ndarray]:
+def by_hand(logits: tuple[float, ...], label: int, eps: float, prior: str) -> core.HandExample:
     """Everything the by-hand page shows for one set of logits."""
-    z = np.array(logits)
-    k = z.size
-    one_hot, smoothed = core.one_hot(label, k), core.smooth_targets(label, k, eps, prior)
-    return {"p": core.softmax(z), "one_hot": one_hot, "smoothed": smoothed,
-            "loss_one_hot": float(core.cross_entropy(z, one_hot)), "loss_smoothed": float(core.cross_entropy(z, smoothed)),
-            "step_one_hot": -core.cross_entropy_grad(z, one_hot), "step_smoothed": -core.cross_entropy_grad(z, smoothed),
-            "log_odds": core.log_odds(z)}
+    return core.by_hand(logits, label, eps, prior)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -284,11 +261,12 @@ def landscape(eps: float, prior: str, start: tuple[float, float], lr: float, ste
 SWEEP_MAX_CLASSES = 100  # the 200-value descent sweep runs at min(K, 100): K = 1000 would take seconds
 
 
+SWEEP_EPS = (1e-3, 0.9, 200)   # the sweep's eps values: geometric from 1e-3 to 0.9, 200 of them
+
+
 @st.cache_data(max_entries=32, show_spinner=False)
-def gap_sweep(num_classes: int, prior: str) -> dict[str, np.ndarray]:
-    eps = np.geomspace(1e-3, 0.9, 200)
-    reached, closed = core.gap_sweep(min(num_classes, SWEEP_MAX_CLASSES), eps, prior)
-    return {"eps": eps, "reached": reached, "closed": closed}
+def gap_sweep(num_classes: int, prior: str) -> core.GapSweep:
+    return core.gap_sweep(min(num_classes, SWEEP_MAX_CLASSES), np.geomspace(*SWEEP_EPS), prior)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -301,15 +279,14 @@ def gap_curves(fixed_eps: float) -> dict[str, np.ndarray]:
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def prior_optimum(num_classes: int, eps: float, prior: tuple[float, ...]) -> dict[str, np.ndarray]:
-    q = core.smooth_targets(0, num_classes, eps, np.array(prior))
-    return {"q": q, "z": core.optimal_logits(q)}
+def prior_optimum(num_classes: int, eps: float, prior: tuple[float, ...]) -> core.PriorOptimum:
+    return core.prior_optimum(num_classes, eps, prior)
 
 
 # ---------------------------------------------------------------- training experiment
 
 @st.cache_resource(max_entries=4, ttl=RESOURCE_TTL, show_spinner=False)
-def _stored_experiment(settings: tuple, _result=None):
+def _stored_experiment(settings: core.ExperimentSettings, _result=None):
     """A bounded store of finished experiments, keyed by settings only (the same trick as
     `_stored_comparison`: a plain cached function could not drive a progress bar drawn outside it)."""
     if _result is None:
@@ -317,38 +294,32 @@ def _stored_experiment(settings: tuple, _result=None):
     return _result
 
 
-def training_cost(settings: tuple) -> float:
-    return core.cost.training_seconds(settings[3], settings[7])
+def training_cost(settings: core.ExperimentSettings) -> float:
+    return core.cost.training_seconds(settings.train_size, settings.epochs)
 
 
-def experiment(settings: tuple, on_progress=_quiet, on_wait=_quiet) -> core.Experiment:
-    """The training experiment for `settings` = (K, overlap, noise, train_size, seed, eps, prior, epochs),
-    from the store, or trained now (shared and queued as `shared` describes) with `on_progress(fraction)`
-    called after every epoch."""
-    return shared(_stored_experiment, settings, lambda progress: core.run_experiment(*settings, on_progress=progress),
-                  training_cost(settings), on_progress, on_wait)
+def experiment(settings: core.ExperimentSettings, on_progress=_quiet, on_wait=_quiet) -> core.Experiment:
+    """The training experiment for `settings`, from the store, or trained now (shared and queued as `shared`
+    describes) with `on_progress(fraction)` called after every epoch."""
+    return shared(_stored_experiment, settings, settings.run, training_cost(settings), on_progress, on_wait)
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
-def training_views(settings: tuple) -> dict:
+def training_views(settings: core.ExperimentSettings) -> dict:
     """What the training page draws from one experiment, except the view-dependent projection."""
     e = experiment(settings)
     y = e.data.y_test
     scaled = core.calibrated_probabilities(e.one_hot.test_logits, e.temperature)
-    gaps = [core.logit_gaps(run.test_logits, y) for run in (e.one_hot, e.smoothed)]
-    edges, counts = core.common_histogram(gaps, bins=60)
     return {
         "reliability": {"one_hot": core.reliability(e.one_hot.test_probabilities(), y),
                         "smoothed": core.reliability(e.smoothed.test_probabilities(), y),
                         "temperature": core.reliability(scaled, y)},
-        "gap_edges": edges, "gap_counts": counts,
-        "gap_medians": tuple(float(np.median(g)) for g in gaps),
-        "gap_p95": tuple(float(np.percentile(g, 95)) for g in gaps),
+        "gaps": core.gap_summary([core.logit_gaps(run.test_logits, y) for run in (e.one_hot, e.smoothed)]),
     }
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def template_projections(settings: tuple, classes: tuple[int, int, int], split: str) -> dict:
+def template_projections(settings: core.ExperimentSettings, classes: tuple[int, int, int], split: str) -> dict:
     """Per run: the chosen classes' penultimate activations ("train" or "test" points) in the template plane."""
     e = experiment(settings)
     labels = e.data.y_train if split == "train" else e.data.y_test

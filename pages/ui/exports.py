@@ -9,6 +9,8 @@ import io
 
 import numpy as np
 
+import lsr_core as core
+
 RUN_SUFFIXES = ("one_hot", "smoothed")   # axis 1 of the dynamics arrays
 
 
@@ -37,11 +39,11 @@ def dynamics_columns(c) -> dict[str, np.ndarray]:
     return columns
 
 
-def pytorch_snippet(num_classes: int, eps: float, prior: str, lr: float, steps: int,
-                    init: str = "zeros", seed: int = 0, scale: float = 1.0) -> str:
+def pytorch_snippet(scene: core.Scene) -> str:
     """A runnable script that repeats the smoothed run of the dynamics page with PyTorch and prints the final
     gap next to the closed form. PyTorch's `label_smoothing` is the ε/K convention; the ε/(K−1) convention
     needs explicit soft targets (class-probability targets, PyTorch ≥ 1.10)."""
+    num_classes, eps, prior, lr, steps = scene.num_classes, scene.eps, scene.prior, scene.lr, scene.steps
     lines = [
         f"# Label Smoothing Lab: K = {num_classes}, eps = {eps:g} "
         f"({'eps/K, PyTorch' if prior == 'uniform' else 'eps/(K-1), fairseq'} convention), lr = {lr:g}, {steps} steps",
@@ -52,8 +54,8 @@ def pytorch_snippet(num_classes: int, eps: float, prior: str, lr: float, steps: 
         "",
         f"K, eps, lr, steps = {num_classes}, {eps!r}, {lr!r}, {steps}",
     ]
-    if init == "random":
-        lines.append(f"start = np.random.default_rng({seed}).standard_normal(K) * {scale!r}   # the app's random start")
+    if scene.init == "random":
+        lines.append(f"start = np.random.default_rng({scene.seed}).standard_normal(K) * {scene.scale!r}   # the app's random start")
     else:
         lines.append("start = np.zeros(K)")
     lines += [
@@ -85,7 +87,7 @@ def pytorch_snippet(num_classes: int, eps: float, prior: str, lr: float, steps: 
         "gap = (z[0, 0] - z[0, 1:].mean()).item()",
         'print(f"gap z_true - mean(z_wrong) after {steps} steps: {gap:.6f}")',
     ]
-    if 0 < eps and not (prior == "others" and eps >= 1):
+    if core.has_finite_optimum(num_classes, eps, prior):
         lines.append(f'print(f"closed-form optimum: {{{closed}:.6f}}")')
     else:
         lines.append('print("no finite optimum at this eps: the gap keeps moving for ever")')

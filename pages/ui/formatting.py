@@ -47,3 +47,12 @@ def vector(values, digits: int = 3, limit: int = 10) -> str:
     values = list(values)
     shown = ", ".join(number(float(v), digits) for v in values[:limit])
     return f"[{shown}, … (+{len(values) - limit})]" if len(values) > limit else f"[{shown}]"
+
+
+def percent(fraction: float) -> str:
+    """A fraction as a whole number of percent, without the sign (the catalogue text adds " %").
+
+    >>> percent(0.3), percent(0.05), percent(1.0)
+    ('30', '5', '100')
+    """
+    return f"{fraction:.0%}"[:-1]

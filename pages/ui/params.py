@@ -22,6 +22,8 @@ from typing import Any, Callable
 
 import streamlit as st
 
+from .i18n import t
+
 
 @dataclass(frozen=True)
 class Param:
@@ -239,7 +241,5 @@ def url_notices(rejected, lookup) -> list[str]:
 
 def show_url_notices(rejected) -> None:
     """Say, in the current language, which URL values were ignored and that defaults are used."""
-    from .i18n import t
-
     for text in url_notices(rejected, t):
         st.warning(text, icon=":material/link_off:")

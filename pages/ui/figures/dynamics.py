@@ -1,0 +1,169 @@
+"""Watch the logits (the dynamics page): the gap, the logits, p_true and the loss, the wrong-class
+gradient, and the client-side replay of the logits and probabilities."""
+
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from .. import palette
+from .style import HEIGHTS, layout
+
+RUN_STYLE = {  # run index in Comparison arrays -> (colour, dash, legend text key)
+    0: (palette.ONE_HOT, palette.ONE_HOT_DASH, "one_hot"),
+    1: (palette.SMOOTHED, palette.SMOOTHED_DASH, "smoothed"),
+}
+REPLAY_FRAME_MS = 80   # Play's pace: one recorded frame every 80 ms
+
+
+def _step_axis(fig: go.Figure, log_steps: bool, total_steps: int) -> None:
+    """The step axis always spans the whole run, so a live run grows into a fixed frame."""
+    if log_steps:
+        fig.update_xaxes(type="log", range=[0.0, float(np.log10(max(total_steps, 10)))])
+    else:
+        fig.update_xaxes(type="linear", range=[0, total_steps])
+
+
+def _positive_steps(steps: np.ndarray, log_steps: bool) -> slice:
+    # a log axis cannot show step 0; start from the first record instead of letting Plotly drop it
+    return slice(1, None) if log_steps and steps.size > 1 else slice(None)
+
+
+def logits_figure(c, text: dict[str, str], log_steps: bool = False) -> go.Figure:
+    """z_true, the mean wrong logit with its min-max band, and the (conserved) mean logit, per run.
+
+    text: title, x, y, one_hot, smoothed, true_logit, wrong_mean, wrong_band, mean_logit.
+    """
+    keep = _positive_steps(c.steps, log_steps)
+    x = c.steps[keep]
+    fig = go.Figure()
+    for run in (0, 1):
+        _, dash, name_key = RUN_STYLE[run]
+        run_name = text[name_key]
+        if c.wrong_spread(run):
+            fig.add_trace(go.Scatter(x=x, y=c.wrong_max[keep, run], mode="lines", line=dict(width=0),
+                                     hoverinfo="skip", showlegend=False, legendgroup=f"band{run}",
+                                     name=f"{run_name} · {text['wrong_band']} (max)"))
+            fig.add_trace(go.Scatter(x=x, y=c.wrong_min[keep, run], mode="lines", line=dict(width=0),
+                                     fill="tonexty", fillcolor="rgba(213,94,0,0.15)", name=f"{run_name} · {text['wrong_band']}",
+                                     legendgroup=f"band{run}", hoverinfo="skip"))
+        fig.add_trace(go.Scatter(x=x, y=c.true_logit[keep, run], mode="lines", name=f"{run_name} · {text['true_logit']}",
+                                 line=dict(color=palette.TRUE_CLASS, dash=dash, width=3)))
+        fig.add_trace(go.Scatter(x=x, y=c.wrong_mean[keep, run], mode="lines", name=f"{run_name} · {text['wrong_mean']}",
+                                 line=dict(color=palette.WRONG_CLASS, dash=dash, width=3)))
+    fig.add_trace(go.Scatter(x=x, y=c.mean_logit[keep, 0], mode="lines", name=text["mean_logit"],
+                             line=dict(color=palette.REFERENCE, dash=palette.THEORY_DASH, width=2)))
+    _step_axis(fig, log_steps, c.total_steps)
+    return layout(fig, text["title"], text["x"], text["y"], height=HEIGHTS["logits"])
+
+
+def gap_figure(c, text: dict[str, str], log_steps: bool = False) -> go.Figure:
+    """The gap z_true - mean wrong logit for both runs, the closed-form optimum (dashed) and the
+    one-hot theory curve (dotted). text: title, x, y, one_hot, smoothed, optimum, theory."""
+    keep = _positive_steps(c.steps, log_steps)
+    x = c.steps[keep]
+    fig = go.Figure()
+    for run in (0, 1):
+        colour, dash, name_key = RUN_STYLE[run]
+        fig.add_trace(go.Scatter(x=x, y=c.gap[keep, run], mode="lines", name=text[name_key],
+                                 line=dict(color=colour, dash=dash, width=3)))
+    fig.add_trace(go.Scatter(x=x, y=c.theory_gap[keep], mode="lines", name=text["theory"],
+                             line=dict(color=palette.REFERENCE, dash=palette.THEORY_DASH, width=2)))
+    if c.finite_optimum:
+        fig.add_trace(go.Scatter(x=[x[0], c.total_steps], y=[c.optimal_gap, c.optimal_gap], mode="lines",
+                                 name=text["optimum"], line=dict(color=palette.SMOOTHED, dash=palette.OPTIMUM_DASH, width=2)))
+    _step_axis(fig, log_steps, c.total_steps)
+    return layout(fig, text["title"], text["x"], text["y"], height=HEIGHTS["gap"])
+
+
+def probability_loss_figure(c, text: dict[str, str], log_steps: bool = False) -> go.Figure:
+    """Left: p_true with each run's target; right: the loss with its floor (the targets' entropy).
+
+    text: title, x, y_prob, y_loss, one_hot, smoothed, target, floor, prob_title, loss_title."""
+    keep = _positive_steps(c.steps, log_steps)
+    x = c.steps[keep]
+    fig = make_subplots(rows=1, cols=2, subplot_titles=(text["prob_title"], text["loss_title"]), horizontal_spacing=0.12)
+    end = [x[0], c.total_steps]
+    for run in (0, 1):
+        colour, dash, name_key = RUN_STYLE[run]
+        name = text[name_key]
+        fig.add_trace(go.Scatter(x=x, y=c.p_true[keep, run], mode="lines", name=name, legendgroup=name_key,
+                                 line=dict(color=colour, dash=dash, width=3)), row=1, col=1)
+        fig.add_trace(go.Scatter(x=end, y=[c.target_true[run]] * 2, mode="lines", name=f"{name} · {text['target']}",
+                                 legendgroup=name_key, line=dict(color=colour, dash=palette.OPTIMUM_DASH, width=1.5)), row=1, col=1)
+        fig.add_trace(go.Scatter(x=x, y=c.loss[keep, run], mode="lines", name=f"{name} · {text['y_loss']}",
+                                 legendgroup=name_key, showlegend=False,
+                                 line=dict(color=colour, dash=dash, width=3)), row=1, col=2)
+        fig.add_trace(go.Scatter(x=end, y=[c.loss_floor[run]] * 2, mode="lines", name=f"{name} · {text['floor']}",
+                                 legendgroup=name_key, line=dict(color=colour, dash=palette.OPTIMUM_DASH, width=1.5)), row=1, col=2)
+    _step_axis(fig, log_steps, c.total_steps)
+    fig = layout(fig, text["title"], text["x"], text["y_prob"], height=HEIGHTS["prob"])
+    return fig.update_yaxes(title_text=text["y_loss"], row=1, col=2)
+
+
+def wrong_gradient_figure(c, text: dict[str, str], log_steps: bool = False) -> go.Figure:
+    """max_k |p_k - q_k| over the wrong classes, on a log axis. text: title, x, y, one_hot, smoothed."""
+    keep = _positive_steps(c.steps, log_steps)
+    fig = go.Figure()
+    for run in (0, 1):
+        colour, dash, name_key = RUN_STYLE[run]
+        fig.add_trace(go.Scatter(x=c.steps[keep], y=c.wrong_gradient[keep, run], mode="lines", name=text[name_key],
+                                 line=dict(color=colour, dash=dash, width=3)))
+    _step_axis(fig, log_steps, c.total_steps)
+    fig.update_yaxes(type="log", exponentformat="power")
+    return layout(fig, text["title"], text["x"], text["y"], height=HEIGHTS["grad"])
+
+
+# the four dynamics charts by kind: (comparison, labels, log_steps) -> figure
+DYNAMICS_BUILDERS = {"gap": gap_figure, "logits": logits_figure, "prob": probability_loss_figure,
+                     "grad": wrong_gradient_figure}
+
+
+def replay_figure(c, text: dict[str, str]) -> go.Figure:
+    """Client-side replay: bars of the shown classes' logits (left) and probabilities (right) for
+    both runs, with Plotly frames, a step slider and Play/Pause buttons; no server round trip.
+
+    text: title, logits_title, probs_title, x, y_logit, y_prob, one_hot, smoothed, play, pause, step."""
+    ticks = [f"{k}★" if k == 0 else str(k) for k in c.shown_classes]
+    fig = make_subplots(rows=1, cols=2, subplot_titles=(text["logits_title"], text["probs_title"]), horizontal_spacing=0.1)
+
+    def bars(frame: int) -> list[dict]:
+        traces = []
+        for col, values, panel in ((1, c.frame_logits, "logits"), (2, c.frame_probs, "probs")):
+            for run in (0, 1):
+                colour, _, name_key = RUN_STYLE[run]
+                pattern = palette.ONE_HOT_PATTERN if run == 0 else palette.SMOOTHED_PATTERN
+                traces.append(dict(type="bar", x=ticks, y=values[frame, run], name=text[name_key], legendgroup=name_key,
+                                   showlegend=col == 1, marker=dict(color=colour, pattern=dict(shape=pattern)),
+                                   meta=panel, xaxis=f"x{col if col > 1 else ''}", yaxis=f"y{col if col > 1 else ''}"))
+        return traces
+
+    last = c.frame_steps.size - 1
+    fig.add_traces(bars(last))
+    fig.update_yaxes(range=list(c.frame_logit_range), row=1, col=1)
+    fig.update_yaxes(range=[0, 1.05], row=1, col=2)
+    # class labels such as "1" would make Plotly guess a numeric axis and drop "0★": force categories
+    fig.update_xaxes(type="category")
+    play = dict(frame=dict(duration=REPLAY_FRAME_MS, redraw=True), transition=dict(duration=0), fromcurrent=True,
+                mode="immediate")
+    fig.update_layout(
+        barmode="group",
+        updatemenus=[dict(type="buttons", direction="left", x=0.0, y=-0.32, xanchor="left", yanchor="top", showactive=False,
+                          buttons=[dict(label="▶ " + text["play"], method="animate", args=[None, play]),
+                                   dict(label="⏸ " + text["pause"], method="animate",
+                                        args=[[None], dict(frame=dict(duration=0, redraw=False), mode="immediate")])])],
+        sliders=[dict(active=last, x=0.18, len=0.82, y=-0.25, yanchor="top",
+                      currentvalue=dict(prefix=text["step"] + " ", font=dict(size=15)),
+                      steps=[dict(label=f"{s:,}", method="animate",
+                                  args=[[str(i)], dict(frame=dict(duration=0, redraw=True), mode="immediate", transition=dict(duration=0))])
+                             for i, s in enumerate(c.frame_steps)])],
+    )
+    fig = layout(fig, text["title"], text["x"], text["y_logit"], height=HEIGHTS["replay"])
+    # layout titles every y axis alike; the right panel shows probabilities, not logits
+    fig.update_yaxes(title_text=text["y_prob"], row=1, col=2)
+    fig.update_layout(hovermode="closest", margin=dict(l=60, r=20, t=60, b=150))
+    # 60 frames x 4 bar traces: built as plain dicts from checked arrays and attached without
+    # Plotly's per-property validation, which would otherwise cost ~200 ms a figure
+    return go.Figure(fig.to_dict() | {"frames": [dict(data=bars(i), name=str(i)) for i in range(c.frame_steps.size)]},
+                     _validate=False)

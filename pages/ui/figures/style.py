@@ -1,0 +1,56 @@
+"""What every chart shares: fonts, heights, margins, the legend's place, class tick labels, and the
+presenter mode's larger copy. Change the look of all charts here."""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+
+FONT = dict(size=15)
+MAX_BARS = 20  # bar charts over classes show at most this many
+HEIGHTS = {"targets": 360, "gap": 420, "logits": 420, "prob": 400, "grad": 380, "replay": 520,
+           "reliability": 460, "curves": 400, "projection": 440, "gap_hist": 400}  # pixels
+MARGIN = dict(l=60, r=20, t=50, b=40)
+LEGEND_BELOW = dict(orientation="h", yanchor="top", y=-0.28, xanchor="left", x=0.0)
+
+PRESENTER_FONT = 1.45   # factors for a projector at the back of a classroom
+PRESENTER_LINE = 1.6
+PRESENTER_MARKER = 1.4
+PRESENTER_HEIGHT = 1.15
+
+
+def layout(fig: go.Figure, title: str, x_title: str, y_title: str, height: int = 380) -> go.Figure:
+    """Title, height, font, margins and a legend below the plot area (so it never covers the title or
+    the curves); every axis gets the given titles."""
+    fig.update_layout(
+        title=dict(text=title, x=0.0, xanchor="left"),
+        height=height,
+        margin=MARGIN,
+        font=FONT,
+        legend=LEGEND_BELOW,
+        hovermode="x unified",
+    )
+    fig.update_xaxes(title_text=x_title)
+    fig.update_yaxes(title_text=y_title)
+    return fig
+
+
+def class_ticks(size: int, label: int = 0) -> list[str]:
+    """Tick labels 0 … K−1 with a star on the true class."""
+    return [f"{k}★" if k == label else str(k) for k in range(size)]
+
+
+def for_presenter(fig: go.Figure) -> go.Figure:
+    """A copy of `fig` with larger text, thicker lines and bigger markers (the original is left alone:
+    it may be a cached object shared by every session)."""
+    big = go.Figure(fig)
+    size = big.layout.font.size or FONT["size"]
+    big.update_layout(font=dict(size=round(size * PRESENTER_FONT)),
+                      height=round((big.layout.height or 380) * PRESENTER_HEIGHT))
+    for trace in big.data:
+        line = getattr(trace, "line", None)
+        if line is not None and getattr(trace, "mode", None) != "markers" and trace.type in ("scatter", "scattergl"):
+            trace.line.width = (line.width or 2) * PRESENTER_LINE
+        marker = getattr(trace, "marker", None)
+        if marker is not None and isinstance(getattr(marker, "size", None), (int, float)):
+            trace.marker.size = marker.size * PRESENTER_MARKER
+    return big
