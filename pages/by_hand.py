@@ -35,11 +35,13 @@ def shift_all(moved: tuple[float, ...]) -> None:
 
 
 def reveal(scene: tuple | None) -> None:
-    """Reveal the step for `scene` = (logits, label, eps, prior), the one the guesses were made for; None
-    asks again. The score is always computed for that scene, so a later change cannot turn a right
-    answer wrong (issue 14)."""
+    """Reveal the step for `scene` = (logits, label, eps, prior), the one the guesses were made for, and keep
+    the guesses with it (the guess controls are not drawn once revealed, so Streamlit forgets their values);
+    None asks again. The score is always computed for that scene and those guesses, so a later change
+    cannot turn a right answer wrong (issue 14)."""
     st.session_state["hand_revealed"] = scene is not None
-    st.session_state["hand_guessed_scene"] = scene
+    guesses = None if scene is None else tuple(st.session_state.get(f"hand_guess_{k}") for k in range(len(scene[0])))
+    st.session_state["hand_guessed"] = None if scene is None else (scene, guesses)
 
 
 def logit_sliders(num_classes: int) -> tuple[float, ...]:
@@ -52,9 +54,8 @@ def logit_sliders(num_classes: int) -> tuple[float, ...]:
 def score_section(scene: tuple) -> None:
     """The score of the guesses against the scene they were made for (with eps = 0 the smoothed targets
     are the one-hot ones, so the smoothed step is the step in every case)."""
-    guessed = st.session_state.get("hand_guessed_scene") or scene
+    guessed, guesses = st.session_state.get("hand_guessed") or (scene, ())
     example = compute.by_hand(*guessed)
-    guesses = [st.session_state.get(f"hand_guess_{k}") for k in range(example.logits.size)]
     score = core.guess_score(guesses, example.step_smoothed)
     st.success(t("by_hand.score", right=score.right, total=score.total))
     if score.unscored:

@@ -37,7 +37,7 @@ def converter_section(num_classes: int, eps: float, prior: str) -> None:
     other = "others" if prior == "uniform" else "uniform"
     converted = compute.equivalent(eps, num_classes, prior)
     if converted is None:
-        st.warning(t("conventions.no_equivalent", eps=f"{eps:.2f}", limit=number((num_classes - 1) / num_classes, 4)),
+        st.warning(t("conventions.no_equivalent", eps=f"{eps:.2f}", limit=number(core.zero_gap_eps(num_classes, "others"), 4)),
                    icon=":material/block:")
         return
     source = core.smooth_targets(0, num_classes, eps, prior)

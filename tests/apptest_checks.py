@@ -1,5 +1,6 @@
 """Assertions that every page's AppTest tests share."""
 
+from pages.ui.i18n import lookup
 from pages.ui.params import MAX_NOTICES, inert
 
 
@@ -19,3 +20,11 @@ def assert_url_values_ignored(at, query: dict) -> None:
     if len(query) > MAX_NOTICES:
         assert any(str(len(query) - MAX_NOTICES) in notice and not any(f"{inert(name, 20)} =" in notice for name in query)
                    for notice in notices), notices
+
+
+def metric(at, key: str, lang: str = "en", **values) -> str:
+    """The value of the one metric whose label is the catalogue text `key` (never looked up by position)."""
+    label = lookup(lang, key, **values)
+    matches = [m.value for m in at.metric if m.label == label]
+    assert len(matches) == 1, (label, [m.label for m in at.metric])
+    return matches[0]

@@ -8,8 +8,8 @@ from hypothesis.extra.numpy import arrays
 
 import lsr_core as core
 from pages.ui.formatting import number
-from tests.apptest_checks import assert_url_values_ignored, no_exception
-
+from pages.ui.i18n import lookup
+from tests.apptest_checks import assert_url_values_ignored, metric, no_exception
 
 
 def logits(at, k):
@@ -21,8 +21,10 @@ def test_default_numbers_match_the_core(app_test, lang):
     at = app_test("by_hand", lang=lang)
     no_exception(at)
     z = logits(at, 4)
-    assert at.metric[0].value == number(float(core.cross_entropy(z, core.one_hot(0, 4))), 4)
-    assert at.metric[1].value == number(float(core.cross_entropy(z, core.smooth_targets(0, 4, 0.1))), 4)
+    p = np.exp(z) / np.exp(z).sum()
+    assert metric(at, "by_hand.loss_one_hot", lang) == number(-np.log(p[0]), 4)
+    assert metric(at, "by_hand.loss_smoothed", lang) == number(-(0.925 * np.log(p[0]) + 0.025 * np.log(p[1:]).sum()), 4)
+    assert metric(at, "by_hand.p_true", lang) == number(p[0], 4)
     table = at.dataframe[0].value
     np.testing.assert_allclose(table.iloc[:, 3].to_numpy(), core.log_odds(z))
 
@@ -51,7 +53,7 @@ def test_presets(app_test, preset):
     no_exception(at)
     z = logits(at, 4)
     if preset == "equal":
-        assert np.all(z == 0) and at.metric[2].value == number(0.25, 4)
+        assert np.all(z == 0) and metric(at, "by_hand.p_true") == number(0.25, 4)
     if preset == "wrong":
         assert z[0] == -2.0 and z[1] == 4.0
 
@@ -68,9 +70,40 @@ def test_predict_then_reveal_scores_against_the_gradient(app_test):
         at.segmented_control(key=f"hand_guess_{k}").set_value(guess)
     at.button(key="hand_reveal").click().run()
     no_exception(at)
-    assert "3" in at.success[0].value and "4" in at.success[0].value and len(at.get("plotly_chart")) == 2
+    assert [s.value for s in at.success] == [lookup("en", "by_hand.score", right=3, total=4)]
+    assert len(at.get("plotly_chart")) == 2
     at.button(key="hand_again").click().run()
-    assert len(at.get("plotly_chart")) == 1
+    assert len(at.get("plotly_chart")) == 1 and not at.success
+
+
+def test_a_right_guess_stays_right_when_the_scene_changes(app_test):
+    """Issue 14: guess right, reveal, then nudge ε or press +1: the score is for the scene guessed about."""
+    at = app_test("by_hand")
+    at.toggle(key="hand_predict").set_value(True).run()
+    step = -core.cross_entropy_grad(logits(at, 4), core.smooth_targets(0, 4, 0.1))
+    for k, value in enumerate(step):
+        at.segmented_control(key=f"hand_guess_{k}").set_value("↑" if value > 0 else "↓")
+    at.button(key="hand_reveal").click().run()
+    right = lookup("en", "by_hand.score", right=4, total=4)
+    assert [s.value for s in at.success] == [right]
+    assert lookup("en", "by_hand.score_other_scene") not in [c.value for c in at.caption]
+    at.button(key="hand_up").click().run()
+    at.slider(key="hand_eps").set_value(0.95).run()
+    at.slider(key="hand_z1").set_value(-9.0).run()   # now the step of z1 points the other way
+    no_exception(at)
+    assert step[1] < 0 < -core.cross_entropy_grad(logits(at, 4), core.smooth_targets(0, 4, 0.95))[1]
+    assert [s.value for s in at.success] == [right]
+    assert lookup("en", "by_hand.score_other_scene") in [c.value for c in at.caption]
+
+
+def test_a_step_of_exactly_zero_is_not_scored(app_test):
+    # equal logits and ε = 1 with ε/K: q = p = uniform, every step is 0
+    at = app_test("by_hand", eps="1", z0="0", z1="0", z2="0", z3="0")
+    at.toggle(key="hand_predict").set_value(True).run()
+    at.button(key="hand_reveal").click().run()
+    no_exception(at)
+    assert [s.value for s in at.success] == [lookup("en", "by_hand.score", right=0, total=0)]
+    assert lookup("en", "by_hand.score_unmoved", n=4) in [c.value for c in at.caption]
 
 
 @pytest.mark.parametrize("k,label", [(2, 1), (10, 9)])
@@ -80,7 +113,7 @@ def test_extremes(app_test, k, label, eps, conv):
     no_exception(at)
     z = logits(at, k)
     q = core.smooth_targets(label, k, eps, conv)
-    assert at.metric[1].value == number(float(core.cross_entropy(z, q)), 4)
+    assert metric(at, "by_hand.loss_smoothed") == number(float(core.cross_entropy(z, q)), 4)
 
 
 @pytest.mark.parametrize("query", [{"z3": "11"}, {"label": "12"}, {"K": "11"}, {"predict": "maybe"}])

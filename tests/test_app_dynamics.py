@@ -5,7 +5,7 @@ import pytest
 
 import lsr_core as core
 from pages.ui.formatting import count, number
-from tests.apptest_checks import assert_url_values_ignored, no_exception
+from tests.apptest_checks import assert_url_values_ignored, metric, no_exception
 
 
 
@@ -18,9 +18,9 @@ def open_dynamics(app_test, **query):
 def test_default_scene_matches_the_core(app_test):
     at = open_dynamics(app_test)
     c = core.compare_runs(10, 0.1, "uniform", 1.0, 2000, np.zeros(10))
-    assert at.metric[0].value == number(c.gap[-1, 1]) == number(core.optimal_logit_gap(10, 0.1))
-    assert at.metric[1].value == count(c.steps_to_tolerance)
-    assert at.metric[2].value == number(c.gap[-1, 0])
+    assert metric(at, "dynamics.metric_smoothed_gap") == number(c.gap[-1, 1]) == number(core.optimal_logit_gap(10, 0.1))
+    assert metric(at, "dynamics.metric_tolerance") == count(c.steps_to_tolerance)
+    assert metric(at, "dynamics.metric_one_hot_gap") == number(c.gap[-1, 0])
     assert len(at.get("plotly_chart")) == 5
     assert not at.warning and not at.error
 
@@ -79,7 +79,7 @@ def test_random_start_controls(app_test):
     no_exception(at)
     start = core.initial_logits(10, "random", 9999, 5.0)
     c = core.compare_runs(10, 0.1, "uniform", 1.0, 2000, start)
-    assert at.metric[2].value == number(c.gap[-1, 0])
+    assert metric(at, "dynamics.metric_one_hot_gap") == number(c.gap[-1, 0])
     assert at.query_params["init"] == "random" and at.query_params["seed"] == "9999"
 
 
@@ -108,4 +108,4 @@ def test_link_opens_the_exact_scene(app_test):
     assert not at.warning
     assert at.number_input(key="dyn_K").value == 7
     assert at.select_slider(key="dyn_steps").value == 5000 and at.toggle(key="dyn_logx").value is True
-    assert at.metric[0].value == number(core.optimal_logit_gap(7, 0.3, "others"))
+    assert metric(at, "dynamics.metric_smoothed_gap") == number(core.optimal_logit_gap(7, 0.3, "others"))

@@ -4,20 +4,18 @@ import pytest
 
 import lsr_core as core
 from pages.ui.formatting import number
-from tests.apptest_checks import assert_url_values_ignored, no_exception
+from tests.apptest_checks import assert_url_values_ignored, metric, no_exception
 
 
 
-def metric(at, index):
-    return at.metric[index].value
 
 
 def test_home_default_shows_the_core_numbers(app_test):
     at = app_test()
     no_exception(at)
     assert at.title[0].value == "Label Smoothing Lab"
-    assert metric(at, 0) == f"{core.smooth_targets(0, 10, 0.1)[0]:.4f}" == "0.9100"
-    assert metric(at, 2) == number(core.optimal_logit_gap(10, 0.1)) == "4.510860"
+    assert metric(at, "home.metric_true") == f"{core.smooth_targets(0, 10, 0.1)[0]:.4f}" == "0.9100"
+    assert metric(at, "home.metric_gap") == number(core.optimal_logit_gap(10, 0.1)) == "4.510860"
     assert len(at.get("plotly_chart")) == 1
     assert any("q'_k" in latex.value for latex in at.latex)
 
@@ -33,7 +31,7 @@ def test_home_extremes(app_test, K, eps, conv):
     at.run()
     no_exception(at)
     gap = core.optimal_logit_gap(K, eps, conv)
-    assert metric(at, 2) == number(gap)
+    assert metric(at, "home.metric_gap") == number(gap)
     if eps == 0.0:
         assert at.info, "ε = 0 must be explained"
     elif gap <= 0:
@@ -56,7 +54,7 @@ def test_query_params_open_the_exact_scene(app_test):
     no_exception(at)
     assert at.title[0].value == "标签平滑实验室"
     assert at.number_input(key="home_K").value == 4 and at.slider(key="home_eps").value == 0.25
-    assert metric(at, 2) == number(core.optimal_logit_gap(4, 0.25, "others"))
+    assert metric(at, "home.metric_gap", "zh") == number(core.optimal_logit_gap(4, 0.25, "others"))
     assert not at.warning
 
 

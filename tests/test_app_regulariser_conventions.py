@@ -6,7 +6,8 @@ import pytest
 import lsr_core as core
 from lsr_core import conventions
 from pages.ui.formatting import number
-from tests.apptest_checks import assert_url_values_ignored, no_exception
+from pages.ui.i18n import lookup
+from tests.apptest_checks import assert_url_values_ignored, metric, no_exception
 
 
 
@@ -20,8 +21,14 @@ def test_regulariser_page(app_test, lang, query):
     gap, prior = float(query.get("gap", 3.0)), query.get("conv", "uniform")
     z = np.zeros(k)
     z[0] = gap
-    total = float(core.cross_entropy(z, core.smooth_targets(0, k, eps, prior)))
-    assert at.metric[2].value == number(total, 4)
+    p = np.exp(z - z.max()) / np.exp(z - z.max()).sum()
+    u = core.prior_distribution(0, k, prior)
+    data, prior_ce = -np.log(p[0]), -(u * np.log(p)).sum()
+    assert metric(at, "regulariser.metric_data", lang) == number((1 - eps) * data, 4)
+    assert metric(at, "regulariser.metric_prior", lang) == number(eps * prior_ce, 4)
+    assert metric(at, "regulariser.metric_total", lang) == number((1 - eps) * data + eps * prior_ce, 4)
+    kl = (u[u > 0] * np.log(u[u > 0] / p[u > 0])).sum()
+    assert metric(at, "regulariser.metric_kl", lang) == number(kl, 4)
     assert len(at.get("plotly_chart")) == 2
     if eps == 0:
         assert at.info
@@ -29,12 +36,12 @@ def test_regulariser_page(app_test, lang, query):
 
 def test_regulariser_controls_move_the_numbers(app_test):
     at = app_test("regulariser")
-    before = at.metric[2].value
+    before = metric(at, "regulariser.metric_total")
     at.slider(key="reg_gap").set_value(10.0).run()
     at.select_slider(key="reg_draws").set_value(1000).run()
     at.number_input(key="reg_seed").set_value(9999).run()
     no_exception(at)
-    assert at.metric[2].value != before
+    assert metric(at, "regulariser.metric_total") != before
     assert at.query_params["gap"] == "10.0" and at.query_params["draws"] == "1000"
 
 
@@ -50,9 +57,14 @@ def test_conventions_page(app_test, lang, query):
     np.testing.assert_allclose(table.iloc[:, 3].to_numpy(), [row.true_target for row in rows])
     if 0 < eps < 1:
         assert len(at.main.expander) == 5
-        assert at.metric[-1].value == number(conventions.loss_split(k, eps).correct)
-    if query.get("conv") == "others" and eps > (k - 1) / k:
-        assert at.warning  # no eps/K equivalent
+        errata = {"alpha": conventions.alpha_inside_log(k, eps, 2.0), "q_inside": conventions.q_inside_log(k, eps),
+                  "code": conventions.formula_versus_code(k, eps), "constant": conventions.true_logit_is_not_constant(k),
+                  "split": conventions.loss_split(k, eps)}
+        for name, erratum in errata.items():
+            assert metric(at, f"errata.{name}.claimed_label", lang) == number(erratum.claimed)
+            assert metric(at, f"errata.{name}.correct_label", lang) == number(erratum.correct)
+    no_equivalent = lookup(lang, "conventions.no_equivalent", eps=f"{eps:.2f}", limit=number((k - 1) / k, 4))
+    assert ([w.value for w in at.warning] == [no_equivalent]) == (query.get("conv") == "others" and eps > (k - 1) / k)
 
 
 @pytest.mark.parametrize("page,query", [("conventions", {"K": "zero"}), ("regulariser", {"gap": "99"}),

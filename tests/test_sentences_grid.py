@@ -14,7 +14,7 @@ import pytest
 
 import lsr_core as core
 from pages.ui.i18n import LANGUAGES, load_catalogue
-from tests.apptest_checks import no_exception
+from tests.apptest_checks import metric, no_exception
 
 
 def pattern(lang: str, key: str) -> re.Pattern:
@@ -66,7 +66,7 @@ def test_home_sentences(app_test, lang, k):
         assert_only_case(at, lang, HOME_NOTICES, regime)
         assert_only_case(at, lang, HOME_CAPTIONS, regime)
         gap = core.scene_optimal_gap(k, eps, conv)
-        shown = at.metric[2].value
+        shown = metric(at, "home.metric_gap", lang)
         assert "nan" not in shown.lower()
         if regime == "no_preference":
             assert shown == "0", "a zero gap is shown as 0, not as ~1e-16"
