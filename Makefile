@@ -6,7 +6,7 @@ PORT ?= 8501
 # 127.0.0.1: this computer only. ADDRESS=0.0.0.0 opens the app to the room (students use http://<this computer's address>:PORT)
 ADDRESS ?= 127.0.0.1
 
-.PHONY: run test bench bench-all bench-load clean
+.PHONY: run test mutate bench bench-all bench-load clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,14 @@ test: $(VENV)/.dev
 	@if ! command -v chromium >/dev/null 2>&1 && [ -z "$$LSR_CHROMIUM" ]; then \
 		$(BIN)/playwright install chromium || echo "note: could not install Playwright's Chromium"; fi
 	$(BIN)/python -m pytest
+
+# mutation testing (not in CI: about half an hour on two cores): mutmut mutates lsr_core and the pure UI modules
+# and runs, for each mutant, the fast tests that reach it (no AppTest, no server: see [tool.mutmut] in
+# pyproject.toml). The score and the survivors judged equivalent are in the README.
+mutate: $(VENV)/.dev
+	rm -rf mutants
+	$(BIN)/mutmut run --max-children 2 || true
+	$(BIN)/mutmut results
 
 bench: $(VENV)/.dev
 	$(BIN)/python bench/run_all.py
@@ -56,4 +64,4 @@ bench-load: $(VENV)/.bench
 	$(BIN)/python bench/fairness.py 30 4 60
 
 clean:
-	rm -rf $(VENV) .pytest_cache .hypothesis test-artifacts
+	rm -rf $(VENV) .pytest_cache .hypothesis test-artifacts mutants

@@ -19,6 +19,20 @@ ARTIFACTS = ROOT / "test-artifacts"
 APP = str(ROOT / "app.py")
 
 
+# ---------------------------------------------------------------- test kinds
+
+# Tests are marked by what they need, so the fast subset (`make mutate`) can leave out the slow kinds:
+# "apptest" runs the app in AppTest, "server" starts a real server (and maybe Chromium or nginx).
+SLOW_FIXTURES = {"app_test": "apptest", "server": "server", "fresh_server": "server", "page": "server",
+                 "browser": "server", "proxied": "server"}
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        for marker in {kind for fixture, kind in SLOW_FIXTURES.items() if fixture in getattr(item, "fixturenames", ())}:
+            item.add_marker(marker)
+
+
 # ---------------------------------------------------------------- shared results
 
 def default_training():

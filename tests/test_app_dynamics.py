@@ -5,6 +5,7 @@ import pytest
 
 import lsr_core as core
 from pages.ui.formatting import count, number
+from pages.ui.i18n import lookup
 from tests.apptest_checks import assert_url_values_ignored, metric, no_exception
 
 
@@ -63,10 +64,14 @@ def test_extremes(app_test, lang, settings):
     at.run()
     no_exception(at)
     assert len(at.get("plotly_chart")) == 5
-    if settings["eps"] == 0.0:
-        assert at.info
-    if settings["eps"] == 1.0:
-        assert at.warning, "a gap of 0 or −∞ must be explained"
+    k, eps, prior = settings["K"], settings["eps"], settings["conv"]
+    assert (lookup(lang, "dynamics.eps_zero") in [i.value for i in at.info]) == (eps == 0.0)
+    if eps == 1.0:   # a gap of 0 (ε/K) or −∞ (ε/(K−1)) is explained by its own sentence
+        regime = core.gap_regime(k, eps, prior)
+        assert regime == ("no_preference" if prior == "uniform" else "excludes_true")
+        expected = lookup(lang, f"dynamics.regime.{regime}", gap=number(core.scene_optimal_gap(k, eps, prior)),
+                          boundary=number(core.zero_gap_eps(k, "others"), 4))
+        assert expected in [w.value for w in at.warning]
 
 
 def test_random_start_controls(app_test):

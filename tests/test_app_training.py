@@ -7,6 +7,8 @@ import pytest
 
 import lsr_core as core
 from pages.ui import compute
+from pages.ui.formatting import number
+from pages.ui.i18n import lookup
 from tests.apptest_checks import assert_url_values_ignored, no_exception
 from tests.conftest import default_training
 
@@ -86,18 +88,33 @@ def test_fewer_than_three_classes_asks_for_three(app_test):
     assert len(at.get("plotly_chart")) == 5
 
 
-@pytest.mark.parametrize("query, message", [
-    ({"eps": "0"}, "info"),                                        # both runs identical: said so
-    ({"eps": "1", "epochs": "10", "n": "200"}, "warning"),         # uniform targets teach nothing: said so
-    ({"K": "10", "n": "50", "epochs": "10"}, "warning"),           # tiny data
-    ({"noise": "0.5", "n": "200", "epochs": "10"}, "info"),       # heavy label noise
-    ({"overlap": "1.5", "K": "10", "n": "100", "epochs": "10"}, "warning"),   # near chance
+@pytest.mark.parametrize("query, kind, key, values", [
+    ({"eps": "0"}, "info", "training.eps_zero", {}),                           # both runs identical: said so
+    ({"K": "10", "n": "50", "epochs": "10"}, "warning", "training.tiny_data", {"per_class": "5"}),
+    ({"noise": "0.5", "n": "200", "epochs": "10"}, "info", "training.heavy_noise", {"percent": "50", "n": 200}),
+    # heavy overlap and half the labels flipped: test accuracy 0.146 < 1.5 × chance
+    ({"overlap": "1.5", "K": "10", "n": "1000", "epochs": "10", "noise": "0.5"}, "warning", "training.near_chance",
+     {"chance": "0.10"}),
 ])
-def test_extremes_are_explained(app_test, query, message):
+def test_extremes_are_explained(app_test, query, kind, key, values):
     at = app_test("training", **query)
     no_exception(at)
-    assert getattr(at, message), query
+    shown = [a.value for a in getattr(at, kind)]
+    if key == "training.heavy_noise":   # the count of flipped labels comes from the data the page trained on
+        e = compute.experiment(settings_of(at))
+        values = values | {"flipped": e.data.flipped}
+        assert 0 < e.data.flipped < 200
+    assert lookup("en", key, **values) in shown, shown
     assert len(at.get("plotly_chart")) == 7
+
+
+def test_uniform_targets_are_explained(app_test):
+    """ε = 1 with ε/K: every class gets 1/K, so the smoothed model has nothing to prefer (the boundary case)."""
+    at = app_test("training", eps="1", epochs="10", n="200")
+    no_exception(at)
+    expected = lookup("en", "training.regime.no_preference", eps="1.00", chance=number(0.2, 3), true=number(0.2, 3),
+                      wrong=number(0.2, 3), boundary=number(0.8, 4))
+    assert [w.value for w in at.warning] == [expected]
 
 
 def test_shrinking_k_keeps_valid_classes(app_test):

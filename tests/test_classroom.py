@@ -141,36 +141,51 @@ def submit_if_in_form(at) -> None:
             button.click()
 
 
+WIDGET_KINDS = ("slider", "number_input", "select_slider", "radio", "toggle", "segmented_control", "checkbox")
+
+
+def find_widget(at, key):
+    return next((w for kind in WIDGET_KINDS for w in getattr(at.main, kind) if w.key == key), None)
+
+
+def shown(at) -> tuple:
+    """What a student sees, as comparable data: metric values, texts, tables and every chart's figure."""
+    return (tuple(m.value for m in at.metric), tuple(c.value for c in at.caption), tuple(m.value for m in at.markdown),
+            tuple(a.value for kind in ("info", "warning", "error", "success") for a in getattr(at, kind)),
+            tuple(str(d.value) for d in at.dataframe), tuple(c.proto.spec for c in at.get("plotly_chart")))
+
+
 @pytest.mark.parametrize("page", PAGES)
 def test_every_control_at_its_extremes(app_test, page):
+    """Each control is set to each extreme; the page runs, the control holds the value it was given, and at
+    least one extreme changes what the page shows (a control that changes nothing would be a bug)."""
     at = app_test(page, **PAGE_QUERY.get(page, {}))
     no_exception(at)
-    keys = [w.key for kind in ("slider", "number_input", "select_slider", "radio", "toggle", "segmented_control",
-                               "checkbox") for w in getattr(at.main, kind) if w.key and w.key not in SKIP]
+    keys = [w.key for kind in WIDGET_KINDS for w in getattr(at.main, kind) if w.key and w.key not in SKIP]
     assert keys, page
-    driven = 0
+    inert_controls = []
     for key in keys:
-        widget = at.main.get_widget(key) if hasattr(at.main, "get_widget") else None
-        widget = widget or next(w for kind in ("slider", "number_input", "select_slider", "radio", "toggle",
-                                               "segmented_control", "checkbox")
-                                for w in getattr(at.main, kind) if w.key == key)
-        original = widget.value
+        widget = find_widget(at, key)
+        original, before = widget.value, shown(at)
+        changed = False
         for value in extremes(widget):
             widget.set_value(value)
             submit_if_in_form(at)
             at.run()
             no_exception(at)
-            driven += 1
-            widget = next((w for kind in ("slider", "number_input", "select_slider", "radio", "toggle",
-                                          "segmented_control", "checkbox")
-                           for w in getattr(at.main, kind) if w.key == key), None)
+            widget = find_widget(at, key)
             if widget is None:   # a control that only exists in some states (e.g. the seed of random logits)
+                changed = True
                 break
+            assert widget.value == value, (key, value, widget.value)
+            changed = changed or shown(at) != before
+        if not changed:
+            inert_controls.append(key)
         if widget is not None:
             widget.set_value(original)
             submit_if_in_form(at)
             at.run()
-    assert driven >= len(keys)
+    assert not inert_controls, f"{page}: these controls changed nothing at either extreme: {inert_controls}"
 
 
 @pytest.mark.parametrize("page", PAGES)

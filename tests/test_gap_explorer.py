@@ -6,6 +6,7 @@ import pytest
 import lsr_core as core
 from pages.ui import figures
 from pages.ui.formatting import number
+from pages.ui.i18n import lookup
 from tests.apptest_checks import assert_url_values_ignored, no_exception
 
 TEXT = {key: key for key in "title x y current sweep one_hot smoothed data prior minimum finite infinite".split()}
@@ -75,10 +76,10 @@ def test_page(app_test, lang, query):
     no_exception(at)
     charts = len(at.get("plotly_chart"))
     assert charts == (4 if query.get("prior") == "custom" and query.get("K") == "1000" else 5)
-    if query.get("w2") == "0":
-        assert any("1" in w.value for w in at.warning)  # one class with no smoothing mass: -inf explained
-    if query.get("eps") == "0":
-        assert at.info
+    warnings = [w.value for w in at.warning]
+    # one class with no smoothing mass: its −∞ explained
+    assert (lookup(lang, "gap_explorer.zero_prior", n=1) in warnings) == (query.get("w2") == "0")
+    assert (lookup(lang, "gap_explorer.eps_zero") in [i.value for i in at.info]) == (query.get("eps") == "0")
 
 
 def test_all_zero_weights_are_explained(app_test):

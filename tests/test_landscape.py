@@ -6,6 +6,7 @@ import pytest
 import lsr_core as core
 from pages.ui import figures
 from pages.ui.formatting import number
+from pages.ui.i18n import lookup
 from tests.apptest_checks import assert_url_values_ignored, metric, no_exception
 
 TEXT = {key: key for key in "title x y one_hot smoothed path start minimum loss".split()}
@@ -44,10 +45,10 @@ def test_page(app_test, lang, query):
     eps, prior = float(query.get("eps", 0.1)), query.get("conv", "uniform")
     assert metric(at, "landscape.metric_minimum", lang) == number(core.optimal_logit_gap(3, eps, prior), 4)
     assert len(at.get("plotly_chart")) == 1
-    if eps == 0:
-        assert at.info
-    if query.get("steps") == "100":
-        assert at.info  # not at the minimum yet
+    infos = [i.value for i in at.info]
+    assert (lookup(lang, "landscape.eps_zero") in infos) == (eps == 0)
+    if query.get("steps") == "100":   # not at the minimum yet
+        assert lookup(lang, "landscape.not_there", steps="100") in infos
 
 
 def test_garbage_query(app_test):
