@@ -24,7 +24,7 @@ sys.path.insert(0, {root!r})
 import numpy as np
 kind, K, steps, count = {kind!r}, {K}, {steps}, {count}
 eps_values = np.geomspace(1e-3, 0.9, count) if count > 1 else np.array([0.1])
-if kind == "torch":
+if kind.startswith("torch"):
     import torch
     torch.set_num_threads(1)
 else:
@@ -33,6 +33,26 @@ import tracemalloc
 
 
 def compute():
+    if kind == "torch_history":                 # the dynamics page's scene in a notebook: both runs, z and the loss kept every step
+        gaps = []
+        for eps in (0.0, 0.1):
+            z = torch.zeros(1, K, dtype=torch.float64, requires_grad=True)
+            label = torch.tensor([0])
+            loss_fn = torch.nn.CrossEntropyLoss(label_smoothing=eps)
+            opt = torch.optim.SGD([z], lr=1.0)
+            history, losses = [z.detach().clone()], []
+            for _ in range(steps):
+                opt.zero_grad()
+                loss = loss_fn(z, label)
+                losses.append(loss.item())
+                loss.backward()
+                opt.step()
+                history.append(z.detach().clone())
+            gaps.append((history[-1][0, 0] - history[-1][0, 1:].mean()).item())
+        return gaps
+    if kind == "core_history":                  # the same scene as the page computes it: every step recorded
+        c = core.compare_runs(K, 0.1, "uniform", 1.0, steps, np.zeros(K), num_records=steps + 1)
+        return c.gap[-1].tolist()
     if kind == "torch":
         gaps = []
         for eps in eps_values:                      # one loop per eps, as a notebook would
@@ -56,7 +76,7 @@ base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 start = time.perf_counter()
 gaps = compute()
 seconds = time.perf_counter() - start
-if kind == "torch":   # PyTorch's allocator is invisible to tracemalloc: growth of the peak resident size
+if kind.startswith("torch"):   # PyTorch's allocator is invisible to tracemalloc: growth of the peak resident size
     peak_mb = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - base) / 1024
 else:                 # a second, untimed run under tracemalloc (exact for NumPy buffers; it slows Python down)
     tracemalloc.start()
@@ -85,9 +105,11 @@ def main() -> None:
              "tracemalloc; the first call's one-off set-up is included).", "",
              "| case | lsr_core | PyTorch loop | speed-up | peak memory lsr_core / PyTorch | max gap difference |",
              "|---|---:|---:|---:|---:|---:|"]
+    cases.insert(0, ("the dynamics scene: both runs, K=10, 2,000 steps, every step recorded", 10, 2000, 0))
     for name, k, steps, count in cases:
-        ours = min((run_case("core", k, steps, count) for _ in range(3)), key=lambda r: r["seconds"])
-        theirs = run_case("torch", k, steps, count)
+        mine, baseline = ("core_history", "torch_history") if count == 0 else ("core", "torch")
+        ours = min((run_case(mine, k, steps, count) for _ in range(3)), key=lambda r: r["seconds"])
+        theirs = run_case(baseline, k, steps, count)
         difference = max(abs(a - b) for a, b in zip(ours["gaps"], theirs["gaps"]))
         lines.append(f"| {name} | {ours['seconds'] * 1000:,.0f} ms | {theirs['seconds'] * 1000:,.0f} ms | "
                      f"{theirs['seconds'] / ours['seconds']:,.0f}× | {ours['peak_mb']:,.1f} MB / {theirs['peak_mb']:,.1f} MB | "

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 import numpy as np
 
 from ._validation import check_count, check_logits, check_positive, check_targets
-from .losses import _cross_entropy, softmax
 
 
 def record_steps(steps: int, num_records: int = 2001) -> np.ndarray:
@@ -62,7 +61,12 @@ class Trajectory:
 
 
 def _record(z: np.ndarray, q: np.ndarray):
-    return _cross_entropy(z, q), np.linalg.norm(softmax(z) - q, axis=-1)
+    """Loss and |p - q| of recorded logits `(n, ..., K)`, from one log-softmax."""
+    shifted = z - z.max(axis=-1, keepdims=True)
+    exps = np.exp(shifted)
+    total = exps.sum(axis=-1, keepdims=True)
+    loss = -np.where(q > 0, q * (shifted - np.log(total)), 0.0).sum(axis=-1)
+    return loss, np.linalg.norm(exps / total - q, axis=-1)
 
 
 def descend_progressive(initial_logits, targets, lr: float, steps: int, num_records: int = 2001, updates: int = 1):
@@ -87,18 +91,27 @@ def descend_progressive(initial_logits, targets, lr: float, steps: int, num_reco
     # yield when the work done (steps, not records: records are log-spaced) crosses each 1/updates
     thresholds = iter(np.linspace(0, when[-1], updates + 1)[1:].tolist() + [np.inf])
     next_yield = next(thresholds)
-    step = 0
-    for index, target_step in enumerate(when.tolist()):
-        while step < target_step:
-            z -= lr * (softmax(z) - q)
-            step += 1
-        logits[index] = z
-        loss[index], grad_norm[index] = _record(z, q)
-        if step >= next_yield or index == count - 1:
-            while step >= next_yield:
-                next_yield = next(thresholds)
-            n = index + 1
-            yield Trajectory(when[:n], logits[:n], loss[:n], grad_norm[:n])
+    record_at = when.tolist() + [-1]
+    index = step = done = 0
+    while True:
+        # one stable softmax per step gives the gradient; a record only copies z, and the records' losses and
+        # gradient norms are computed together, a block at a time (a per-record softmax would double the work)
+        shifted = z - z.max(axis=-1, keepdims=True)
+        exps = np.exp(shifted)
+        gradient = exps / exps.sum(axis=-1, keepdims=True) - q
+        if step == record_at[index]:
+            logits[index] = z
+            index += 1
+            if step >= next_yield or index == count:
+                while step >= next_yield:
+                    next_yield = next(thresholds)
+                loss[done:index], grad_norm[done:index] = _record(logits[done:index], q)
+                done = index
+                yield Trajectory(when[:index], logits[:index], loss[:index], grad_norm[:index])
+            if index == count:
+                return
+        z -= lr * gradient
+        step += 1
 
 
 def descend(initial_logits, targets, lr: float, steps: int, num_records: int = 2001) -> Trajectory:
