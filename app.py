@@ -6,6 +6,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 from pages.ui.charts import PRESENT_KEY, presenting
+from pages.ui import lesson
 from pages.ui.i18n import DEFAULT_LANGUAGE, LANGUAGE_KEY, LANGUAGES, t
 from pages.ui.params import HIDE_URL, Param, one_of, seed_from_url, write_to_url
 from pages.ui.shell import current_params, inside_shell, leave_legacy_pages_mode
@@ -17,21 +18,6 @@ SHELL_PARAMS = (Param(LANGUAGE_KEY, "lang", DEFAULT_LANGUAGE, one_of(LANGUAGES),
                 Param(PRESENT_KEY, "present", False, one_of((False, True)), "True | False"))
 # presenter mode: every rem-sized text a third larger (Streamlit sizes its text in rem)
 PRESENTER_CSS = "<style>html { font-size: 1.3rem; }</style>"
-
-
-def pages() -> list:
-    return [
-        st.Page("pages/home.py", title=t("nav.home"), icon=":material/home:", url_path="home", default=True),
-        st.Page("pages/dynamics.py", title=t("nav.dynamics"), icon=":material/show_chart:", url_path="dynamics"),
-        st.Page("pages/by_hand.py", title=t("nav.by_hand"), icon=":material/calculate:", url_path="by_hand"),
-        st.Page("pages/gap_explorer.py", title=t("nav.gap_explorer"), icon=":material/stacked_line_chart:",
-                url_path="gap_explorer"),
-        st.Page("pages/landscape.py", title=t("nav.landscape"), icon=":material/landscape:", url_path="landscape"),
-        st.Page("pages/training.py", title=t("nav.training"), icon=":material/model_training:", url_path="training"),
-        st.Page("pages/derivation.py", title=t("nav.derivation"), icon=":material/function:", url_path="derivation"),
-        st.Page("pages/regulariser.py", title=t("nav.regulariser"), icon=":material/balance:", url_path="regulariser"),
-        st.Page("pages/conventions.py", title=t("nav.conventions"), icon=":material/rule:", url_path="conventions"),
-    ]
 
 
 def lesson_link() -> None:
@@ -65,9 +51,10 @@ def main() -> None:
     if presenting():
         st.html(PRESENTER_CSS)
     write_to_url(SHELL_PARAMS)
-    navigation = st.navigation(pages())
+    navigation = st.navigation(lesson.pages())
     with inside_shell(rejected):
         navigation.run()
+        lesson.footer(navigation.url_path or lesson.LESSON[0].name)
         lesson_link()
 
 

@@ -1,8 +1,14 @@
 """AppTest: the shell (language switch, URL) and the Home page, every widget at its extremes."""
 
+import json
+
+import numpy as np
 import pytest
 
 import lsr_core as core
+from pages.ui import compute
+from pages.ui.i18n import lookup
+from tests.test_figures import array
 from pages.ui.formatting import number
 from tests.apptest_checks import assert_url_values_ignored, metric, no_exception
 
@@ -16,8 +22,38 @@ def test_home_default_shows_the_core_numbers(app_test):
     assert at.title[0].value == "Label Smoothing Lab"
     assert metric(at, "home.metric_true") == f"{core.smooth_targets(0, 10, 0.1)[0]:.4f}" == "0.9100"
     assert metric(at, "home.metric_gap") == number(core.optimal_logit_gap(10, 0.1)) == "4.510860"
-    assert len(at.get("plotly_chart")) == 1
+    assert len(at.get("plotly_chart")) == 2
     assert any("q'_k" in latex.value for latex in at.latex)
+
+
+def chart_traces(at, key: str) -> dict:
+    spec = json.loads(next(chart for chart in at.get("plotly_chart") if chart.key == key).proto.spec)
+    return {trace["name"]: trace for trace in spec["data"]}
+
+
+def test_home_shows_the_central_picture_from_the_core(app_test):
+    """The gap chart is the dynamics scene K = 10, ε = 0.1, lr 1, 10,000 steps on a log-step axis, and the
+    sentence under it quotes its one-hot gap and the optimum."""
+    at = app_test()
+    c = core.compare_runs(10, 0.1, "uniform", 1.0, 10_000, np.zeros(10)).thinned(compute.CHART_RECORDS)
+    traces = chart_traces(at, "home_gap_chart")
+    one_hot, smoothed = traces[lookup("en", "legend.one_hot")], traces[lookup("en", "legend.smoothed")]
+    np.testing.assert_allclose(array(one_hot["y"]), c.gap[1:, 0], rtol=1e-15)
+    np.testing.assert_allclose(array(smoothed["y"]), c.gap[1:, 1], rtol=1e-15)
+    assert c.gap[-1, 0] > 11 and abs(c.gap[-1, 1] - core.optimal_logit_gap(10, 0.1)) < 1e-9
+    sentence = lookup("en", "home.picture.favours_true", gap=number(core.optimal_logit_gap(10, 0.1)),
+                      one_hot=number(c.gap[-1, 0], 2), steps="10,000")
+    assert sentence in [m.value for m in at.markdown]
+
+
+def test_home_says_when_its_steps_do_not_reach_the_optimum(app_test):
+    at = app_test(eps="1e-9")
+    no_exception(at)
+    c = core.compare_runs(10, 1e-9, "uniform", 1.0, 10_000, np.zeros(10))
+    assert c.needs_more_steps
+    not_yet = lookup("en", "home.picture_not_yet", steps="10,000", reached=number(c.gap[-1, 1], 2))
+    assert any(m.value.endswith(" " + not_yet) for m in at.markdown)
+    assert not any(not_yet in m.value for m in app_test().markdown)
 
 
 @pytest.mark.parametrize("K", [2, 20])

@@ -38,11 +38,11 @@ def plot_data(page, index):
 def test_home_renders_charts_and_formulas(server, page, lang, title):
     open_page(page, f"{server}/?lang={lang}")
     assert page.locator("h1").first.inner_text().strip() == title
-    assert page.locator(".js-plotly-plot").count() == 1
+    assert page.locator(".js-plotly-plot").count() == 2
     assert page.locator(".katex").count() >= 4
     assert page.locator(".katex-error").count() == 0
-    # the bars hold the smoothed target for class 0 with K = 10, eps = 0.1
-    traces = plot_data(page, 0)
+    # the bars (the second chart) hold the smoothed target for class 0 with K = 10, eps = 0.1
+    traces = plot_data(page, 1)
     assert traces[1]["y"][0] == pytest.approx(0.91, abs=1e-12)
     assert_clean(page)
     page.screenshot(path=str(ARTIFACTS / f"home_{lang}.png"), full_page=True)

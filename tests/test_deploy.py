@@ -18,7 +18,8 @@ from st_protocol import Session  # noqa: E402
 from streamlit.proto.Common_pb2 import DoubleArray  # noqa: E402
 
 # on CI (.ci/run installs nginx-light) a missing nginx is a failure, not a skip
-pytestmark = pytest.mark.skipif(nginx_binary() is None and not os.environ.get("CI"), reason="nginx is not installed")
+pytestmark = [pytest.mark.skipif(nginx_binary() is None and not os.environ.get("CI"), reason="nginx is not installed"),
+              pytest.mark.server]   # real servers and nginx: not in the fast subset
 
 
 @pytest.fixture(scope="module")
@@ -96,6 +97,7 @@ def test_the_image_holds_everything_the_app_needs(tmp_path):
                 else:
                     shutil.copy2(origin, target)
     port = _free_port()
+    ARTIFACTS.mkdir(exist_ok=True)
     log = open(ARTIFACTS / "image-files.log", "w")
     process = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
                                 "--server.address", "127.0.0.1", "--server.headless", "true"],
