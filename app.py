@@ -44,14 +44,16 @@ def main() -> None:
     rejected = seed_from_url(SHELL_PARAMS)
     st.set_page_config(page_title="Label Smoothing Lab", page_icon=ICON, layout="wide",
                        initial_sidebar_state="collapsed" if presenting() else "auto")
+    navigation = st.navigation(lesson.pages(), position="hidden")
+    lesson.sidebar()
     with st.sidebar:
+        st.divider()
         st.segmented_control("Language · 语言", LANGUAGES, key=LANGUAGE_KEY, format_func=LANGUAGE_NAMES.get,
                              required=True, persist_state="session")
         st.toggle(t("shell.present"), key=PRESENT_KEY, help=t("shell.present_help"), persist_state="session")
     if presenting():
         st.html(PRESENTER_CSS)
     write_to_url(SHELL_PARAMS)
-    navigation = st.navigation(lesson.pages())
     with inside_shell(rejected):
         navigation.run()
         lesson.footer(navigation.url_path or lesson.LESSON[0].name)

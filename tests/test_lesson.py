@@ -20,9 +20,18 @@ def test_the_teaching_order():
     assert [s and s.name for s in lesson.neighbours("dynamics")] == ["derivation", "gap_explorer"]
 
 
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_sidebar_lists_the_pages_in_lesson_order(app_test, lang):
+    at = app_test("dynamics", lang=lang)
+    links = [(link.proto.label, link.proto.page) for link in at.sidebar.get("page_link")]
+    expected = [(lookup(lang, "nav.home"), "")] + [(f"{i}. {lookup(lang, f'nav.{name}')}", name)
+                                                   for i, name in enumerate(ORDER[1:], 1)]
+    assert links == expected
+
+
 def page_links(at) -> list[tuple[str, str]]:
     """(label, url path) of every page link on the page, in order."""
-    return [(link.proto.label, link.proto.page) for link in at.get("page_link")]
+    return [(link.proto.label, link.proto.page) for link in at.main.get("page_link")]
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
@@ -76,3 +85,24 @@ def test_walking_the_lesson_in_chromium(server, page, lang, direction):
         wait_idle(page)
         assert page.url.split("?")[0].rstrip("/").endswith("" if there == "home" else f"/{there}")
         assert_clean(page)
+
+
+PAGE_NOT_FOUND_WATCH = """() => { window.__notFound = 0; new MutationObserver(() => {
+  if (document.body && /page not found/i.test(document.body.innerText)) window.__notFound += 1; })
+  .observe(document, {subtree: true, childList: true, characterData: true}); }"""
+
+
+@pytest.mark.browser
+def test_home_path_opens_home_without_page_not_found(server, page):
+    """Issue 14: /home showed Streamlit's "Page not found" (in English, even with ?lang=zh) before Home. The
+    server has already served a session (st.navigation mode), where the flash happened."""
+    from tests.test_browser import wait_idle
+
+    page.add_init_script(f"({PAGE_NOT_FOUND_WATCH})()")
+    for _ in range(2):
+        page.goto(f"{server}/home?lang=zh")
+        wait_idle(page)
+        page.wait_for_function("(t) => document.querySelector('h1') && document.querySelector('h1').innerText.trim() === t",
+                               arg=lookup("zh", "home.title"), timeout=30_000)
+        page.wait_for_timeout(500)
+        assert page.evaluate("() => window.__notFound") == 0

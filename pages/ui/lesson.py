@@ -31,6 +31,7 @@ LESSON = (
     Step("conventions", ":material/rule:"),
 )
 NAMES = tuple(step.name for step in LESSON)
+DEFAULT_PATH = "start"   # reserved by Home, which is served at the root URL
 
 
 def path(name: str) -> str:
@@ -48,9 +49,25 @@ def neighbours(name: str) -> tuple[Step | None, Step | None]:
 
 
 def pages() -> list:
-    """The st.Page objects in lesson order (Home is the default page, at the root URL)."""
-    return [st.Page(path(step.name), title=t(f"nav.{step.name}"), icon=step.icon, url_path=step.name,
-                    default=step.name == "home") for step in LESSON]
+    """The st.Page objects in lesson order (Home is the default page, at the root URL), and /home, which
+    only sends a bookmarked /home to the root URL: the navigation is drawn by `sidebar`, so that alias is
+    never listed, and /home no longer shows Streamlit's "Page not found" first."""
+    # the default page is served at the root but still reserves its url_path: give it one nobody types
+    listed = [st.Page(path(step.name), title=t(f"nav.{step.name}"), icon=step.icon,
+                      url_path=DEFAULT_PATH if step.name == "home" else step.name, default=step.name == "home")
+              for step in LESSON]
+    return listed + [st.Page(_home_alias, title=t("nav.home"), icon=LESSON[0].icon, url_path=LESSON[0].name)]
+
+
+def _home_alias() -> None:
+    st.switch_page(path(LESSON[0].name), query_params=st.query_params.to_dict())
+
+
+def sidebar() -> None:
+    """The navigation, in lesson order and numbered (Home first, unnumbered)."""
+    for number, step in enumerate(LESSON):
+        title = t(f"nav.{step.name}")
+        st.sidebar.page_link(path(step.name), label=f"{number}. {title}" if number else title, icon=step.icon)
 
 
 def footer(name: str) -> None:
