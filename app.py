@@ -1,14 +1,15 @@
 """Label Smoothing Lab: the entry point only sets up the page, the language switch and the navigation."""
 
-import streamlit as st
-
 from pathlib import Path
 from urllib.parse import urlencode
 
-from pages.ui.charts import PRESENT_KEY, presenting
+import streamlit as st
+
 from pages.ui import lesson
+from pages.ui.charts import PRESENT_KEY, presenting
 from pages.ui.i18n import DEFAULT_LANGUAGE, LANGUAGE_KEY, LANGUAGES, t
-from pages.ui.params import HIDE_URL, Param, one_of, seed_from_url, write_to_url
+from pages.ui.params import HIDE_URL, Param, one_of
+from pages.ui.url_state import seed_from_url, write_to_url
 from pages.ui.shell import current_params, inside_shell, leave_legacy_pages_mode
 
 LANGUAGE_NAMES = {"en": "English", "zh": "中文"}

@@ -6,7 +6,7 @@ import lsr_core as core
 from pages.ui import compute, widgets
 from pages.ui.formatting import number
 from pages.ui.i18n import t
-from pages.ui.params import write_to_url
+from pages.ui.url_state import write_to_url
 from pages.ui.shell import begin_page
 
 PARAMS = widgets.scene_params("conv", max_classes=1000)

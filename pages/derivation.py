@@ -5,7 +5,8 @@ import streamlit as st
 from pages.ui import compute, widgets
 from pages.ui.formatting import number
 from pages.ui.i18n import t
-from pages.ui.params import Param, int_in, one_of, write_to_url
+from pages.ui.params import Param, int_in, one_of
+from pages.ui.url_state import write_to_url
 from pages.ui.shell import begin_page
 
 STEP_COUNT = 7

@@ -7,7 +7,7 @@ import lsr_core as core
 from pages.ui import charts, compute, figures, lesson, widgets
 from pages.ui.formatting import number
 from pages.ui.i18n import t
-from pages.ui.params import write_to_url
+from pages.ui.url_state import write_to_url
 from pages.ui.shell import begin_page
 
 PARAMS = widgets.scene_params("home", max_classes=20)

@@ -5,7 +5,8 @@ import streamlit as st
 from pages.ui import charts, compute, figures, widgets
 from pages.ui.formatting import count, number
 from pages.ui.i18n import t
-from pages.ui.params import Param, float_in, one_of, write_to_url
+from pages.ui.params import Param, float_in, one_of
+from pages.ui.url_state import write_to_url
 from pages.ui.shell import begin_page
 
 RATES = (0.1, 0.5, 1.0, 2.0, 3.9)

@@ -5,7 +5,8 @@ import streamlit as st
 from pages.ui import charts, compute, figures, widgets
 from pages.ui.formatting import count, number
 from pages.ui.i18n import t
-from pages.ui.params import Param, float_in, int_in, one_of, write_to_url
+from pages.ui.params import Param, float_in, int_in, one_of
+from pages.ui.url_state import write_to_url
 from pages.ui.shell import begin_page
 
 DRAWS = (1_000, 10_000, 100_000, 1_000_000)

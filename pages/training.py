@@ -6,7 +6,8 @@ import lsr_core as core
 
 from pages.ui import charts, compute, figures, widgets
 from pages.ui.formatting import number, percent
-from pages.ui.params import Param, float_in, int_in, one_of, write_to_url
+from pages.ui.params import Param, float_in, int_in, one_of
+from pages.ui.url_state import write_to_url
 from pages.ui.i18n import option_labels, t
 from pages.ui.shell import begin_page
 

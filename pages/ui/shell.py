@@ -13,7 +13,8 @@ from streamlit.runtime.pages_manager import PagesManager
 
 from .charts import presenting
 from .i18n import t
-from .params import HIDE_URL, hidden_keys, seed_from_url, show_url_notices
+from .params import HIDE_URL, hidden_keys
+from .url_state import seed_from_url, show_url_notices
 
 _run = threading.local()  # per script-run thread: is the shell on the stack right now?
 
