@@ -295,3 +295,28 @@ def test_has_finite_optimum_at_its_boundaries(k):
     assert core.has_finite_optimum(k, 1.0, "uniform")
     assert not core.has_finite_optimum(k, 1.0, "others")
     assert core.has_finite_optimum(k, np.nextafter(1.0, 0.0), "others")
+
+
+def test_cluster_shape_of_a_3_4_5_triangle_by_hand():
+    # clusters of two points ±(0.1, 0) around corners at distances 3, 4 and 5 from each other
+    corners = np.array([[0.0, 0.0], [3.0, 0.0], [0.0, 4.0]])
+    points = np.concatenate([c + np.array([[0.1, 0.0], [-0.1, 0.0]]) for c in corners])
+    p = core.TemplateProjection((0, 1, 2), points, np.repeat([0, 1, 2], 2), corners)
+    spread, unevenness = p.cluster_shape()
+    assert spread == pytest.approx(0.1 / 4.0, rel=1e-12)
+    assert unevenness == pytest.approx(np.sqrt(2 / 3) / 4.0, rel=1e-12)
+
+
+def test_shift_logits_rounds_to_hundredths():
+    assert core.shift_logits((0.123, -0.456), 1.0, -10.0, 10.0) == (1.12, 0.54)
+
+
+def test_uniform_equivalent_clips_rounding_above_one():
+    assert core.uniform_equivalent(0.9 + 1e-14, 10) == 1.0
+
+
+@pytest.mark.parametrize("eps, prior, expected", [(0.0, "uniform", float("inf")), (0.3, "others", np.log(2 * 0.7 / 0.3)),
+                                                   (0.3, "uniform", np.log(1 + 3 * 0.7 / 0.3))])
+def test_experiment_optimal_gap(eps, prior, expected):
+    e = core.ExperimentSettings(3, 0.5, 0.0, 30, 0, eps, prior, epochs=1).run()
+    assert e.optimal_gap() == pytest.approx(expected, rel=1e-12)

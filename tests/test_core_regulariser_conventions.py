@@ -105,3 +105,66 @@ def test_erratum_loss_split():
     z[0] += 3.0
     parts = core.loss_decomposition(z, 0, 0.1, "others")
     assert erratum.correct == pytest.approx(float(parts.total), abs=1e-12)
+
+
+# ---------- the errata's every number, against values computed here ----------
+
+def test_alpha_inside_the_log_where_the_claim_has_no_logarithm():
+    # ε + α ≤ 0: the claimed log has no real value, shown as −∞; just above 0 and below 1 it is finite
+    assert conventions.alpha_inside_log(10, 0.1, -0.1).claimed == -np.inf
+    assert conventions.alpha_inside_log(10, 0.1, -0.2).claimed == -np.inf
+    assert conventions.alpha_inside_log(10, 0.1, 0.5).claimed == pytest.approx(np.log(9 * 0.9 / 0.6), abs=1e-12)
+    small = conventions.alpha_inside_log(3, 0.2, -0.1)
+    assert small.claimed == pytest.approx(np.log(2 * 0.8 / 0.1), abs=1e-12)
+    assert small.correct == pytest.approx(np.log(2 * 0.8 / 0.2) - 0.1, abs=1e-12)
+    assert small.details == {"descent_true_logit": pytest.approx(small.correct, abs=1e-12), "alpha": -0.1}
+
+
+def test_q_inside_the_log_numbers():
+    k, eps = 5, 0.2
+    erratum = conventions.q_inside_log(k, eps, seed=3)
+    q = np.array([0.84, 0.04, 0.04, 0.04, 0.04])
+    z = np.random.default_rng(3).normal(size=k)
+    p = np.exp(z) / np.exp(z).sum()
+    assert erratum.claimed == pytest.approx(-np.sum(np.log(p * q)), rel=1e-13)
+    assert erratum.correct == pytest.approx(-np.sum(q * np.log(p)), rel=1e-13)
+    assert erratum.details["claimed_at_q"] == pytest.approx(-np.sum(np.log(q * q)), rel=1e-13)
+    assert erratum.details["claimed_at_uniform"] == pytest.approx(-np.sum(np.log(q / k)), rel=1e-13)
+
+
+def test_formula_versus_code_numbers():
+    erratum = conventions.formula_versus_code(10, 0.1)
+    np.testing.assert_allclose(erratum.details["formula_targets"], [0.9, 0.1 / 9], rtol=1e-14)
+    np.testing.assert_allclose(erratum.details["code_targets"], [0.91, 0.01], rtol=1e-14)
+    assert erratum.claimed == pytest.approx(np.log(9 * 0.9 / 0.1)) and erratum.correct == pytest.approx(np.log(1 + 10 * 0.9 / 0.1))
+    assert erratum.details["equivalent_eps"] == pytest.approx(0.09)
+
+
+def test_true_logit_numbers_follow_the_one_hot_run():
+    steps = (10, 100, 1000)
+    erratum = conventions.true_logit_is_not_constant(4, lr=0.5, steps=steps)
+    run = core.descend(np.zeros(4), core.one_hot(0, 4), 0.5, 1000, num_records=2001)
+    at = {int(s): z for s, z in zip(run.steps, run.logits[:, 0])}
+    assert erratum.details["steps"] == [10, 100, 1000]
+    assert erratum.details["true_logit"] == [pytest.approx(at[s], abs=1e-12) for s in steps]
+    assert (erratum.claimed, erratum.correct) == (erratum.details["true_logit"][0], erratum.details["true_logit"][-1])
+    assert erratum.differs and erratum.details["mean_logit"] < 1e-12
+
+
+def test_loss_split_numbers():
+    k, eps = 4, 0.3
+    erratum = conventions.loss_split(k, eps, seed=2)
+    z = np.random.default_rng(2).normal(size=k)
+    z[0] += 3.0
+    log_p = z - np.log(np.exp(z).sum())
+    assert erratum.claimed == pytest.approx((1 - eps) * -log_p[0] + eps * -log_p[1:].sum(), rel=1e-13)
+    q = np.array([0.7, 0.1, 0.1, 0.1])
+    assert erratum.correct == pytest.approx(-(q * log_p).sum(), rel=1e-13)
+    assert erratum.details == {"data_term": pytest.approx(-log_p[0], rel=1e-13),
+                               "prior_term": pytest.approx(-log_p[1:].mean(), rel=1e-13)}
+
+
+def test_an_erratum_differs_only_beyond_rounding():
+    assert not conventions.Erratum(1.0, 1.0 + 1e-12, {}).differs
+    assert conventions.Erratum(1.0, 1.0 + 1e-6, {}).differs
+    assert not conventions.Erratum(0.0, 1e-13, {}).differs and conventions.Erratum(0.0, 1e-11, {}).differs
