@@ -2,7 +2,7 @@
 
 Every statement is built as a SymPy expression and printed with `sympy.latex`; `verified` says whether
 SymPy reduced the difference of its two sides to 0 (for the chosen K, with explicit symbols
-z_1..z_K, q_1..q_K). Exponentials are replaced by positive symbols x_i = e^{z_i} before checking, so
+z_0..z_{K-1}, q_0..q_{K-1}: class 0 is the true class, as everywhere in the app). Exponentials are replaced by positive symbols x_i = e^{z_i} before checking, so
 every check is a rational-function identity that `cancel` decides exactly (no blind `simplify`).
 No text from a user ever reaches SymPy's parser: all expressions are built in code.
 """
@@ -40,9 +40,9 @@ def _is_zero(expression) -> bool:
 
 
 def _symbols(num_classes: int):
-    z = sp.symbols(f"z_1:{num_classes + 1}", real=True)
-    q = sp.symbols(f"q_1:{num_classes + 1}", nonnegative=True)
-    x = sp.symbols(f"x_1:{num_classes + 1}", positive=True)  # x_i stands for e^{z_i}
+    z = sp.symbols(f"z_0:{num_classes}", real=True)
+    q = sp.symbols(f"q_0:{num_classes}", nonnegative=True)
+    x = sp.symbols(f"x_0:{num_classes}", positive=True)  # x_i stands for e^{z_i}
     return z, q, x
 
 
@@ -81,21 +81,22 @@ def gradient_derivation(num_classes: int) -> tuple[DerivationStep, ...]:
     steps: list[DerivationStep] = []
 
     # 1. definitions; check: the probabilities sum to 1
-    definition = sp.Eq(p_sym, sp.exp(z_i) / sp.Sum(sp.exp(sp.Indexed("z", j_)), (j_, 1, sp.Symbol("K"))))
+    last = sp.Add(sp.Symbol("K"), -1, evaluate=False)   # classes 0 .. K − 1, printed "K - 1"
+    definition = sp.Eq(p_sym, sp.exp(z_i) / sp.Sum(sp.exp(sp.Indexed("z", j_)), (j_, 0, last)))
     loss_definition = sp.Eq(sp.Symbol("L"), -sp.Sum(sp.Mul(sp.Indexed("q", i_), sp.log(sp.Indexed("p", i_)), evaluate=False),
-                                                    (i_, 1, sp.Symbol("K"))))
+                                                    (i_, 0, last)))
     steps.append(DerivationStep(
         "definitions", "derivation.step.definitions",
         sp.latex(definition) + r",\qquad " + sp.latex(loss_definition, order="none"),
         _is_zero(rational(sum(p) - 1)),
-        instance_latex=sp.latex(sp.Eq(sp.Symbol("p_1"), p[0])), general=True))
+        instance_latex=sp.latex(sp.Eq(sp.Symbol("p_0"), p[0])), general=True))
 
     # 2. d p_i / d z_i = p_i (1 - p_i)
     diagonal = all(_is_zero(rational(sp.diff(p[i], z[i]) - p[i] * (1 - p[i]))) for i in range(k))
     steps.append(DerivationStep(
         "softmax_diagonal", "derivation.step.softmax_diagonal",
         sp.latex(sp.Eq(_d("p_i", "z_i"), p_sym * (1 - p_sym))), diagonal,
-        instance_latex=sp.latex(sp.Eq(_d("p_1", "z_1"), sp.factor(rational(sp.diff(p[0], z[0])))).subs(
+        instance_latex=sp.latex(sp.Eq(_d("p_0", "z_0"), sp.factor(rational(sp.diff(p[0], z[0])))).subs(
             {xi: sp.exp(zi) for zi, xi in zip(z, x)}))))
 
     # 3. d p_i / d z_k = -p_i p_k (k != i); together p_i (delta_ik - p_k)
@@ -107,7 +108,7 @@ def gradient_derivation(num_classes: int) -> tuple[DerivationStep, ...]:
         off_diagonal))
 
     # 4. d L / d p_i = -q_i / p_i, treating the p_i as free variables
-    free_p = sp.symbols(f"P_1:{k + 1}", positive=True)
+    free_p = sp.symbols(f"P_0:{k}", positive=True)
     loss_in_p = -sum(qi * sp.log(pi) for qi, pi in zip(q, free_p))
     by_p = all(_is_zero(sp.diff(loss_in_p, free_p[i]) + q[i] / free_p[i]) for i in range(k))
     steps.append(DerivationStep(
@@ -125,11 +126,11 @@ def gradient_derivation(num_classes: int) -> tuple[DerivationStep, ...]:
     # kept unevaluated so the printed sum shows the chain rule's two factors before they cancel
     factor_l = sp.Mul(-1, q_j, sp.Pow(p_j, -1, evaluate=False), evaluate=False)
     factor_p = sp.Mul(p_j, sp.Add(sp.KroneckerDelta(j_, sp.Symbol("i")), -p_sym, evaluate=False), evaluate=False)
-    chain_general = sp.Eq(_d("L", "z_i"), sp.Sum(sp.Mul(factor_l, factor_p, evaluate=False), (j_, 1, sp.Symbol("K"))),
+    chain_general = sp.Eq(_d("L", "z_i"), sp.Sum(sp.Mul(factor_l, factor_p, evaluate=False), (j_, 0, last)),
                           evaluate=False)
     steps.append(DerivationStep(
         "chain_rule", "derivation.step.chain_rule",
-        sp.latex(chain_general, order="none") + r" = -q_i + p_i \sum_{j=1}^{K} q_j", chain_ok, general=True))
+        sp.latex(chain_general, order="none") + r" = -q_i + p_i \sum_{j=0}^{K-1} q_j", chain_ok, general=True))
 
     # 6. with sum_j q_j = 1: dL/dz_i = p_i - q_i, in [-1, 1]
     normalised = {q[-1]: 1 - sum(q[:-1])}
@@ -138,7 +139,7 @@ def gradient_derivation(num_classes: int) -> tuple[DerivationStep, ...]:
         "gradient", "derivation.step.gradient",
         sp.latex(sp.Eq(_d("L", "z_i"), p_sym - q_sym)) + r"\in [-1,\,1]", final_ok))
 
-    # 7. one-hot and smoothed targets (class 1 true), both conventions
+    # 7. one-hot and smoothed targets (class 0 true), both conventions
     eps = sp.Symbol(r"\varepsilon", positive=True)
     special_ok = True
     for targets in (
@@ -148,15 +149,16 @@ def gradient_derivation(num_classes: int) -> tuple[DerivationStep, ...]:
     ):
         substituted = {qi: ti for qi, ti in zip(q, targets)}
         special_ok &= all(_is_zero(direct[i].subs(substituted) - (p_x[i] - targets[i])) for i in range(k))
-    true_z, wrong_z = sp.Symbol("z_y"), sp.Symbol("z_k")
-    colours = {true_z: rf"{{\color{{{TRUE_COLOUR}}}z_y}}", wrong_z: rf"{{\color{{{WRONG_COLOUR}}}z_k}}",
-               sp.Symbol("p_y"): rf"{{\color{{{TRUE_COLOUR}}}p_y}}", sp.Symbol("p_k"): rf"{{\color{{{WRONG_COLOUR}}}p_k}}"}
+    true_z, wrong_z = sp.Symbol("z_0"), sp.Symbol("z_k")   # class 0 true, k = 1 .. K - 1 wrong
+    colours = {true_z: rf"{{\color{{{TRUE_COLOUR}}}z_0}}", wrong_z: rf"{{\color{{{WRONG_COLOUR}}}z_k}}",
+               sp.Symbol("p_0"): rf"{{\color{{{TRUE_COLOUR}}}p_0}}", sp.Symbol("p_k"): rf"{{\color{{{WRONG_COLOUR}}}p_k}}"}
     special_latex = (
-        sp.latex(sp.Eq(_d("L", "z_y"), sp.Symbol("p_y") - 1), symbol_names=colours) + r",\quad "
+        sp.latex(sp.Eq(_d("L", "z_0"), sp.Symbol("p_0") - 1), symbol_names=colours) + r",\quad "
         + sp.latex(sp.Eq(_d("L", "z_k"), sp.Symbol("p_k")), symbol_names=colours) + r"\ (\text{one-hot}),\qquad "
         + sp.latex(sp.Eq(_d("L", "z_k"), sp.Symbol("p_k") - eps / sp.Symbol("K")), symbol_names=colours, order="none")
-        + r"\ \text{or}\ " + sp.latex(sp.Eq(_d("L", "z_k"), sp.Symbol("p_k") - eps / (sp.Symbol("K") - 1)),
-                                      symbol_names=colours, order="none"))
+        + r"\ \text{or}\ " + sp.latex(sp.Eq(_d("L", "z_k"), sp.Add(sp.Symbol("p_k"), sp.Mul(-1, sp.Mul(
+            eps, sp.Pow(sp.Add(sp.Symbol("K"), -1, evaluate=False), -1, evaluate=False), evaluate=False), evaluate=False),
+            evaluate=False)), symbol_names=colours, order="none"))
     steps.append(DerivationStep("special_targets", "derivation.step.special_targets", special_latex, special_ok))
     return tuple(steps)
 
@@ -233,9 +235,9 @@ def regulariser_identity(num_classes: int = 4) -> tuple[DerivationStep, ...]:
     """
     k = num_classes
     eps = EPS_SYMBOL
-    p = sp.symbols(f"p_1:{k + 1}", positive=True)
-    q = sp.symbols(f"q_1:{k + 1}", nonnegative=True)
-    u = sp.symbols(f"u_1:{k + 1}", positive=True)
+    p = sp.symbols(f"p_0:{k}", positive=True)
+    q = sp.symbols(f"q_0:{k}", nonnegative=True)
+    u = sp.symbols(f"u_0:{k}", positive=True)
 
     def cross_entropy(target, prediction):
         return -sum(a * sp.log(b) for a, b in zip(target, prediction))

@@ -47,3 +47,12 @@ def test_every_key_used_in_code_exists():
     assert used, "the scan found no keys"
     missing = sorted(key for key in used if key not in catalogue)
     assert not missing
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_field_is_a_name_and_literal_braces_are_doubled(lang):
+    """`lookup` always formats, so a LaTeX brace must be written `{{`/`}}`; a single one would be read as a
+    field (`{k,y}` in `\\delta_{k,y}` was) and raise when the text is shown."""
+    bad = {key: names for key, text in load_catalogue(lang).items()
+           if (names := [n for n in fields(text) if not n.isidentifier()])}
+    assert not bad

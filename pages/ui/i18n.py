@@ -33,9 +33,9 @@ def _flatten(tree: dict, prefix: str = "") -> dict[str, str]:
 
 
 def lookup(lang: str, key: str, **values) -> str:
-    """The text for `key` in `lang`, with `{name}` fields filled from `values`."""
-    text = load_catalogue(lang)[key]
-    return text.format(**values) if values else text
+    """The text for `key` in `lang`, with `{name}` fields filled from `values`. A literal brace (in LaTeX)
+    is written twice in the catalogue, `{{` and `}}`, in every text, whether it has fields or not."""
+    return load_catalogue(lang)[key].format(**values)
 
 
 def current_language() -> str:
