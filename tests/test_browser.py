@@ -254,3 +254,27 @@ def test_training_page_trains_with_a_progress_bar(server, page, lang):
     assert page.locator('[data-testid="stProgress"]').count() == 0
     assert f"seed={new_seed}" in page.url
     assert_clean(page)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_no_raw_markdown_on_any_page(server, page, lang):
+    """Bold markers next to Chinese punctuation are easy to break (CommonMark's flanking rules): no page
+    may show a literal ** or a $ of unrendered maths, in either language."""
+    from pages.ui.lesson import NAMES
+
+    for name in NAMES:
+        page.goto(f"{server}/{'' if name == 'home' else name}?lang={lang}&epochs=10&n=200")
+        wait_idle(page)
+        page.wait_for_timeout(300)
+        text = page.evaluate(RAW_TEXT_OUTSIDE_KATEX)
+        assert "**" not in text and "$" not in text, (name, [line for line in text.splitlines() if "**" in line or "$" in line][:3])
+
+
+RAW_TEXT_OUTSIDE_KATEX = """() => {
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  const parts = [];
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    if (node.parentElement.closest('.katex, script, style, code, pre, textarea')) continue;
+    parts.push(node.textContent);
+  }
+  return parts.join('\\n'); }"""
