@@ -75,8 +75,11 @@ BUILDERS = builders()
 def skeleton(node):
     """The figure with every NumPy array (Plotly's {"dtype", "bdata"}) replaced by its type and size: the
     numbers are tests/test_figures.py's business, and trained weights may differ in the last bits between
-    machines; everything else is kept."""
+    machines; everything else is kept, except the theme Plotly fills in from its global default (importing
+    Streamlit changes that default; the app's look comes from the builders, which set everything they need)."""
     if isinstance(node, dict):
+        if "template" in node and "margin" in node:   # a layout
+            node = {key: value for key, value in node.items() if key != "template"}
         if "bdata" in node:
             return {"array": node["dtype"], "bytes": len(node["bdata"])}
         return {key: skeleton(value) for key, value in node.items()}
