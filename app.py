@@ -29,7 +29,8 @@ def lesson_link() -> None:
         return
     with st.sidebar.expander(t("shell.lesson_title"), icon=":material/link:"):
         st.caption(t("shell.lesson_help"))
-        hide = st.multiselect(t("shell.lesson_hide"), [p.url for p in params], key="lesson_hide_" + params[0].key)
+        names = {p.url: f"{t(p.label)} ({p.url})" if p.label else p.url for p in params}   # the control's label
+        hide = st.multiselect(t("shell.lesson_hide"), list(names), key="lesson_hide_" + params[0].key, format_func=names.get)
         present = st.checkbox(t("shell.lesson_present"), key="lesson_present")
         query = {name: value for name, value in st.query_params.to_dict().items() if name not in (HIDE_URL, "present")}
         if hide:

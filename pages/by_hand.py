@@ -15,8 +15,8 @@ EXAMPLE = (2.0, 1.0, 0.5, 0.0, -0.5, -1.0, 1.5, -2.0, 0.2, -0.2)
 PRESETS = ("example", "equal", "confident", "wrong")
 LOGIT_RANGE = (-10.0, 10.0)
 PARAMS = widgets.scene_params("hand", max_classes=MAX_CLASSES, default_classes=4) + (
-    Param("hand_label", "label", 0, int_in(0, MAX_CLASSES - 1), f"0 … {MAX_CLASSES - 1}"),
-    Param("hand_predict", "predict", False, one_of((False, True)), "True | False"),
+    Param("hand_label", "label", 0, int_in(0, MAX_CLASSES - 1), f"0 … {MAX_CLASSES - 1}", label="by_hand.label"),
+    Param("hand_predict", "predict", False, one_of((False, True)), "True | False", label="by_hand.predict"),
 ) + tuple(Param(f"hand_z{k}", f"z{k}", EXAMPLE[k], float_in(*LOGIT_RANGE), "−10 … 10") for k in range(MAX_CLASSES))
 
 

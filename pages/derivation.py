@@ -12,10 +12,10 @@ from pages.ui.shell import begin_page
 STEP_COUNT = 7
 OPTIMUM_CASES = ((2, 0.1), (3, 0.5), (10, 0.1), (100, 0.01), (1000, 0.3))
 PARAMS = (
-    Param("deriv_K", "K", 3, int_in(2, 8), "2 … 8"),
+    Param("deriv_K", "K", 3, int_in(2, 8), "2 … 8", label="derivation.K"),
     Param("deriv_step", "step", 1, int_in(1, STEP_COUNT), f"1 … {STEP_COUNT}"),
-    Param("deriv_all", "all", False, one_of((False, True)), "True | False"),
-    Param("deriv_seed", "seed", 0, int_in(0, 9999), "0 … 9999"),
+    Param("deriv_all", "all", False, one_of((False, True)), "True | False", label="derivation.show_all"),
+    Param("deriv_seed", "seed", 0, int_in(0, 9999), "0 … 9999", label="controls.seed"),
 ) + widgets.scene_params("deriv", max_classes=8, default_classes=3)[1:]  # eps and conv; K is the slider above
 
 

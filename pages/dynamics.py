@@ -17,12 +17,12 @@ INITS = ("zeros", "random")
 RATES = (0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0)
 STEPS = (10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000, 20000, 50000, 100000)
 PARAMS = widgets.scene_params("dyn", max_classes=1000) + (
-    Param("dyn_lr", "lr", 1.0, one_of(RATES), ", ".join(map(str, RATES))),
-    Param("dyn_steps", "steps", 2000, one_of(STEPS), "10 … 100000"),
-    Param("dyn_init", "init", "zeros", one_of(INITS), "zeros | random"),
-    Param("dyn_seed", "seed", 0, int_in(0, 9999), "0 … 9999"),
-    Param("dyn_scale", "scale", 1.0, float_in(0.1, 5.0), "0.1 … 5"),
-    Param("dyn_logx", "logx", False, one_of((False, True)), "True | False"),
+    Param("dyn_lr", "lr", 1.0, one_of(RATES), ", ".join(map(str, RATES)), label="controls.lr"),
+    Param("dyn_steps", "steps", 2000, one_of(STEPS), "10 … 100000", label="controls.steps"),
+    Param("dyn_init", "init", "zeros", one_of(INITS), "zeros | random", label="controls.init"),
+    Param("dyn_seed", "seed", 0, int_in(0, 9999), "0 … 9999", label="controls.seed"),
+    Param("dyn_scale", "scale", 1.0, float_in(0.1, 5.0), "0.1 … 5", label="controls.scale"),
+    Param("dyn_logx", "logx", False, one_of((False, True)), "True | False", label="dynamics.log_steps"),
 )
 LIVE_UPDATES = 6            # chart refreshes during a live run
 LIVE_FRAME_SECONDS = 0.25   # at least this long per refresh, so even a fast run is seen growing

@@ -14,8 +14,8 @@ from pages.ui.shell import begin_page
 PRIOR_KINDS = ("uniform", "others", "zipf", "custom")
 CUSTOM_CLASSES = 10
 PARAMS = widgets.scene_params("gap", max_classes=1000) + (
-    Param("gap_align", "align", False, one_of((False, True)), "True | False"),
-    Param("gap_prior", "prior", "zipf", one_of(PRIOR_KINDS), " | ".join(PRIOR_KINDS)),
+    Param("gap_align", "align", False, one_of((False, True)), "True | False", label="gap_explorer.align"),
+    Param("gap_prior", "prior", "zipf", one_of(PRIOR_KINDS), " | ".join(PRIOR_KINDS), label="gap_explorer.prior_kind"),
     Param("gap_zipf", "zipf", 1.0, float_in(0.0, 3.0), "0 … 3"),
 ) + tuple(Param(f"gap_w{k}", f"w{k}", 1.0, float_in(0.0, 1.0), "0 … 1") for k in range(CUSTOM_CLASSES))
 

@@ -12,10 +12,10 @@ from pages.ui.shell import begin_page
 RATES = (0.1, 0.5, 1.0, 2.0, 3.9)
 STEPS = (100, 1000, 10000, 100000)
 PARAMS = widgets.scene_params("land", max_classes=3, default_classes=3)[1:] + (
-    Param("land_g1", "g1", 0.0, float_in(-4.0, 12.0), "−4 … 12"),
-    Param("land_g2", "g2", 2.0, float_in(-4.0, 12.0), "−4 … 12"),
-    Param("land_lr", "lr", 2.0, one_of(RATES), ", ".join(map(str, RATES))),
-    Param("land_steps", "steps", 10000, one_of(STEPS), "100 … 100000"),
+    Param("land_g1", "g1", 0.0, float_in(-4.0, 12.0), "−4 … 12", label="landscape.g1"),
+    Param("land_g2", "g2", 2.0, float_in(-4.0, 12.0), "−4 … 12", label="landscape.g2"),
+    Param("land_lr", "lr", 2.0, one_of(RATES), ", ".join(map(str, RATES)), label="controls.lr"),
+    Param("land_steps", "steps", 10000, one_of(STEPS), "100 … 100000", label="controls.steps"),
 )
 
 

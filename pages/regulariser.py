@@ -11,9 +11,9 @@ from pages.ui.shell import begin_page
 
 DRAWS = (1_000, 10_000, 100_000, 1_000_000)
 PARAMS = widgets.scene_params("reg", max_classes=20) + (
-    Param("reg_gap", "gap", 3.0, float_in(-5.0, 15.0), "−5 … 15"),
-    Param("reg_draws", "draws", 100_000, one_of(DRAWS), "1000 … 1000000"),
-    Param("reg_seed", "seed", 0, int_in(0, 9999), "0 … 9999"),
+    Param("reg_gap", "gap", 3.0, float_in(-5.0, 15.0), "−5 … 15", label="regulariser.gap"),
+    Param("reg_draws", "draws", 100_000, one_of(DRAWS), "1000 … 1000000", label="regulariser.draws"),
+    Param("reg_seed", "seed", 0, int_in(0, 9999), "0 … 9999", label="controls.seed"),
 )
 
 

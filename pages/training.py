@@ -15,11 +15,11 @@ TRAIN_SIZES = (50, 100, 200, 500, 1000, 2000, 5000)
 EPOCHS = (10, 20, 40, 60, 100)
 MAX_CLASSES = 10
 PARAMS = widgets.scene_params("train", max_classes=MAX_CLASSES, default_classes=5, min_classes=3) + (
-    Param("train_overlap", "overlap", 0.4, float_in(0.1, 1.5), "0.1 … 1.5"),
-    Param("train_noise", "noise", 0.0, float_in(0.0, 0.5), "0 … 0.5"),
-    Param("train_size", "n", 1000, one_of(TRAIN_SIZES), " | ".join(map(str, TRAIN_SIZES))),
-    Param("train_epochs", "epochs", 60, one_of(EPOCHS), " | ".join(map(str, EPOCHS))),
-    Param("train_seed", "seed", 0, int_in(0, 9999), "0 … 9999"),
+    Param("train_overlap", "overlap", 0.4, float_in(0.1, 1.5), "0.1 … 1.5", label="training.overlap"),
+    Param("train_noise", "noise", 0.0, float_in(0.0, 0.5), "0 … 0.5", label="training.noise"),
+    Param("train_size", "n", 1000, one_of(TRAIN_SIZES), " | ".join(map(str, TRAIN_SIZES)), label="training.size"),
+    Param("train_epochs", "epochs", 60, one_of(EPOCHS), " | ".join(map(str, EPOCHS)), label="training.epochs"),
+    Param("train_seed", "seed", 0, int_in(0, 9999), "0 … 9999", label="controls.seed"),
 )
 RUN_NAMES = ("one_hot", "smoothed")
 HEAVY_NOISE = 0.3   # label noise from which the page says how many training labels were flipped
@@ -162,7 +162,7 @@ def features_section(settings: core.ExperimentSettings) -> None:
         spread, unevenness = projections[name].cluster_shape()
         charts.show(column, figures.projection_figure(projections[name], {
             "title": t("training.projection_chart", run=t(f"legend.{name}")), "x": t("training.axis_plane_x"),
-            "y": t("training.axis_plane_y"), "class": t("training.class_k")}),
+            "y": t("training.axis_plane_y"), "class": t("training.class_k", k="{k}")}),   # the builder fills in k
             key=f"train_projection_{name}", summary=t("training.shape_summary", run=t(f"legend.{name}"),
                                                        spread=number(spread, 2), unevenness=number(unevenness, 2)))
     st.caption(t("training.features_summary"))

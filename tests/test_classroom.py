@@ -12,6 +12,7 @@ import pytest
 import lsr_core as core
 from pages.ui import exports, figures
 from pages.ui.params import Param, hidden_keys
+from pages.ui.i18n import lookup
 from tests.apptest_checks import assert_url_values_ignored, no_exception
 
 PAGES = ("home", "dynamics", "by_hand", "gap_explorer", "landscape", "training", "derivation", "regulariser",
@@ -101,7 +102,11 @@ def test_lesson_link_hides_controls_and_the_builder_writes_the_link(app_test):
     assert any(".st-key-dyn_eps" in s and ".st-key-dyn_conv" in s and "display: none" in s for s in styles)
     assert at.slider(key="dyn_eps").value == 0.3   # hidden, but its value still comes from the link
     builder = at.sidebar.multiselect(key="lesson_hide_dyn_K")
-    assert builder.options == ["K", "eps", "conv", "lr", "steps", "init", "seed", "scale", "logx"]
+    # listed by the controls' own labels (issue 14: raw URL names meant nothing to a teacher), with the URL name
+    labels = ["controls.K", "controls.eps", "controls.conv", "controls.lr", "controls.steps", "controls.init",
+              "controls.seed", "controls.scale", "dynamics.log_steps"]
+    urls = ["K", "eps", "conv", "lr", "steps", "init", "seed", "scale", "logx"]
+    assert builder.options == [f"{lookup('en', key)} ({url})" for key, url in zip(labels, urls)]
     builder.set_value(["K", "steps"]).run()
     at.sidebar.checkbox(key="lesson_present").check().run()
     link = at.sidebar.code[0].value
@@ -190,7 +195,9 @@ def test_every_control_at_its_extremes(app_test, page):
 
 @pytest.mark.parametrize("page", PAGES)
 def test_every_url_parameter_rejects_garbage_with_a_notice(app_test, page):
-    names = app_test(page).sidebar.multiselect[0].options   # the lesson-link builder lists the page's parameters
+    # the lesson-link builder lists the page's parameters as "label (url name)", or the url name alone
+    options = app_test(page).sidebar.multiselect[0].options
+    names = [option.rsplit("(", 1)[1][:-1] if option.endswith(")") else option for option in options]
     query = {name: "1e999<script>" for name in names}
     at = app_test(page, **query)
     assert_url_values_ignored(at, query)

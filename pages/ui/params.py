@@ -29,6 +29,7 @@ class Param:
     default: Any
     parse: Callable[[str], Any]   # raises ValueError on text it cannot accept
     allowed: str                  # what is allowed, shown in the notice, e.g. "2 … 1000"
+    label: str | None = None      # catalogue key of the control's label (the lesson-link builder lists it)
 
 
 INTEGER = re.compile(r"[+-]?[0-9]{1,12}")

@@ -17,9 +17,9 @@ def scene_params(page: str, max_classes: int, default_classes: int = 10,
                  min_classes: int = 2) -> tuple[Param, Param, Param]:
     """The URL parameters behind `classes_input`, `eps_slider` and `convention_radio` on `page`."""
     return (
-        Param(f"{page}_K", "K", default_classes, int_in(min_classes, max_classes), f"{min_classes} … {max_classes}"),
-        Param(f"{page}_eps", "eps", 0.1, float_in(0.0, 1.0), "0 … 1"),
-        Param(f"{page}_conv", "conv", "uniform", one_of(PRIORS), "uniform | others"),
+        Param(f"{page}_K", "K", default_classes, int_in(min_classes, max_classes), f"{min_classes} … {max_classes}", label="controls.K"),
+        Param(f"{page}_eps", "eps", 0.1, float_in(0.0, 1.0), "0 … 1", label="controls.eps"),
+        Param(f"{page}_conv", "conv", "uniform", one_of(PRIORS), "uniform | others", label="controls.conv"),
     )
 
 

@@ -16,6 +16,7 @@ PRESENTER_FONT = 1.45   # factors for a projector at the back of a classroom
 PRESENTER_LINE = 1.6
 PRESENTER_MARKER = 1.4
 PRESENTER_HEIGHT = 1.15
+PRESENTER_TEXT = "#111111"   # near-black text: the theme's light grey axis titles wash out on a projector
 
 
 def layout(fig: go.Figure, title: str, x_title: str, y_title: str, height: int = 380) -> go.Figure:
@@ -44,8 +45,10 @@ def for_presenter(fig: go.Figure) -> go.Figure:
     it may be a cached object shared by every session)."""
     big = go.Figure(fig)
     size = big.layout.font.size or FONT["size"]
-    big.update_layout(font=dict(size=round(size * PRESENTER_FONT)),
+    big.update_layout(font=dict(size=round(size * PRESENTER_FONT), color=PRESENTER_TEXT),
                       height=round((big.layout.height or 380) * PRESENTER_HEIGHT))
+    big.update_xaxes(title_font_color=PRESENTER_TEXT, tickfont_color=PRESENTER_TEXT)
+    big.update_yaxes(title_font_color=PRESENTER_TEXT, tickfont_color=PRESENTER_TEXT)
     for trace in big.data:
         line = getattr(trace, "line", None)
         if line is not None and getattr(trace, "mode", None) != "markers" and trace.type in ("scatter", "scattergl"):
