@@ -213,6 +213,34 @@ def _evenly_spaced(count: int, wanted: int) -> np.ndarray:
     return np.unique(np.linspace(0, count - 1, min(count, wanted)).round().astype(int))
 
 
+def nice_interval(span: float, wanted: int) -> int:
+    """The smallest whole 1, 2 or 5 times a power of ten that splits `span` into at most `wanted` pieces.
+
+    >>> nice_interval(2000, 59), nice_interval(20, 59), nice_interval(100_000, 59)
+    (50, 1, 2000)
+    """
+    rough = max(span / max(wanted, 1), 1.0)
+    power = 10 ** np.floor(np.log10(rough))
+    for factor in (1, 2, 5, 10):
+        if factor * power >= rough - 1e-9:
+            return int(factor * power)
+    return int(10 * power)
+
+
+def frame_indices(steps: np.ndarray, wanted: int = MAX_FRAMES) -> np.ndarray:
+    """Which records become replay frames. Where every step was recorded, frames sit at round steps (multiples
+    of `nice_interval`: 0, 50, 100, … for 2,000 steps) plus the last; otherwise (log-spaced records) they are
+    evenly spaced over the records, the first and last included.
+
+    >>> steps = np.arange(2001); steps[frame_indices(steps)][:4].tolist(), int(steps[frame_indices(steps)][-1])
+    ([0, 50, 100, 150], 2000)
+    """
+    last = int(steps[-1])
+    if steps.size == last + 1:                        # every step recorded: index == step
+        return np.union1d(np.arange(0, last + 1, nice_interval(last, wanted - 1)), [last])
+    return _evenly_spaced(steps.size, wanted)
+
+
 def _summarise(run: Trajectory, q: np.ndarray, settings: dict) -> Comparison:
     z = run.logits                                  # (R, 2, K)
     k = z.shape[-1]
@@ -224,7 +252,7 @@ def _summarise(run: Trajectory, q: np.ndarray, settings: dict) -> Comparison:
     steps = run.steps
     first_positive = steps[1] if steps.size > 1 else 1
     log_rate_time = np.log(settings["lr"] * k * np.maximum(steps, first_positive))
-    frames = _evenly_spaced(steps.size, MAX_FRAMES)
+    frames = frame_indices(steps)
     shown = np.arange(min(k, MAX_SHOWN_CLASSES))
     frame_logits = z[frames][..., shown]
     frame_probs = softmax(z[frames])[..., shown]

@@ -320,3 +320,12 @@ def test_uniform_equivalent_clips_rounding_above_one():
 def test_experiment_optimal_gap(eps, prior, expected):
     e = core.ExperimentSettings(3, 0.5, 0.0, 30, 0, eps, prior, epochs=1).run()
     assert e.optimal_gap() == pytest.approx(expected, rel=1e-12)
+
+
+def test_replay_frames_sit_at_round_steps_when_every_step_is_recorded():
+    c = core.compare_runs(3, 0.1, "uniform", 1.0, 2000, np.zeros(3))
+    assert c.frame_steps.tolist() == list(range(0, 2001, 50))
+    short = core.compare_runs(3, 0.1, "uniform", 1.0, 7, np.zeros(3))
+    assert short.frame_steps.tolist() == list(range(8))
+    long = core.compare_runs(3, 0.1, "uniform", 1.0, 100_000, np.zeros(3))
+    assert long.frame_steps.size <= 60 and long.frame_steps[0] == 0 and long.frame_steps[-1] == 100_000

@@ -9,6 +9,7 @@ import pytest
 
 import lsr_core as core
 from pages.ui import figures, palette
+from pages.ui.formatting import compact_count
 
 KEYS = ("title x y one_hot smoothed true_class wrong_class optimum theory true_logit wrong_mean wrong_band mean_logit "
         "y_prob y_loss target floor prob_title loss_title logits_title probs_title y_logit play pause step p data prior "
@@ -189,7 +190,8 @@ def test_replay_figure_frames_hold_the_recorded_bars(comparison):
     # the figure itself shows the last frame
     np.testing.assert_array_equal(array(replay_bars(fig, "probs", "smoothed").y), c.frame_probs[-1, 1])
     assert fig.layout.xaxis.type == "category" and list(fig.data[0].x)[0] == "0★"
-    assert [step.label for step in fig.layout.sliders[0].steps][-1] == f"{c.frame_steps[-1]:,}"
+    labels = [step.label for step in fig.layout.sliders[0].steps]
+    assert labels == [compact_count(int(step)) for step in c.frame_steps] and labels[-1] == "3k"
     assert fig.layout.sliders[0].active == len(fig.frames) - 1
     assert fig.layout.updatemenus[0].buttons[0].method == "animate"
     low, high = fig.layout.yaxis.range

@@ -56,3 +56,15 @@ def percent(fraction: float) -> str:
     ('30', '5', '100')
     """
     return f"{fraction:.0%}"[:-1]
+
+
+def compact_count(value: int) -> str:
+    """A step count in at most three significant digits, for crowded tick labels: 950, 1.22k, 37.8k, 100k.
+
+    >>> [compact_count(n) for n in (0, 950, 1000, 1220, 37782, 100000, 2500000)]
+    ['0', '950', '1k', '1.22k', '37.8k', '100k', '2.5M']
+    """
+    for size, suffix in ((1_000_000, "M"), (1_000, "k")):
+        if abs(value) >= size:
+            return f"{value / size:.3g}{suffix}"
+    return str(int(value))

@@ -8,6 +8,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from .. import palette
+from ..formatting import compact_count
 from .style import HEIGHTS, layout
 
 RUN_STYLE = {  # run index in Comparison arrays -> (colour, dash, legend text key)
@@ -149,20 +150,24 @@ def replay_figure(c, text: dict[str, str]) -> go.Figure:
                 mode="immediate")
     fig.update_layout(
         barmode="group",
-        updatemenus=[dict(type="buttons", direction="left", x=0.0, y=-0.32, xanchor="left", yanchor="top", showactive=False,
+        # Play / Pause at the bottom left; "▮▮" is in the same font block as "▶" (a "⏸" showed as a box)
+        updatemenus=[dict(type="buttons", direction="left", x=0.0, y=-0.3, xanchor="left", yanchor="top", showactive=False,
                           buttons=[dict(label="▶ " + text["play"], method="animate", args=[None, play]),
-                                   dict(label="⏸ " + text["pause"], method="animate",
+                                   dict(label="▮▮ " + text["pause"], method="animate",
                                         args=[[None], dict(frame=dict(duration=0, redraw=False), mode="immediate")])])],
-        sliders=[dict(active=last, x=0.18, len=0.82, y=-0.25, yanchor="top",
-                      currentvalue=dict(prefix=text["step"] + " ", font=dict(size=15)),
-                      steps=[dict(label=f"{s:,}", method="animate",
+        # the slider right of the buttons, its current value printed at its right end (clear of the buttons)
+        sliders=[dict(active=last, x=0.3, len=0.7, y=-0.22, yanchor="top",
+                      currentvalue=dict(prefix=text["step"] + " ", font=dict(size=15), xanchor="right"),
+                      steps=[dict(label=compact_count(int(s)), method="animate",
                                   args=[[str(i)], dict(frame=dict(duration=0, redraw=True), mode="immediate", transition=dict(duration=0))])
                              for i, s in enumerate(c.frame_steps)])],
     )
     fig = layout(fig, text["title"], text["x"], text["y_logit"], height=HEIGHTS["replay"])
     # layout titles every y axis alike; the right panel shows probabilities, not logits
     fig.update_yaxes(title_text=text["y_prob"], row=1, col=2)
-    fig.update_layout(hovermode="closest", margin=dict(l=60, r=20, t=60, b=150))
+    # the legend above the panels, where no button or slider can cover it
+    fig.update_layout(hovermode="closest", margin=dict(l=60, r=20, t=100, b=150),
+                      legend=dict(orientation="h", x=1.0, xanchor="right", y=1.12, yanchor="bottom"))
     # 60 frames x 4 bar traces: built as plain dicts from checked arrays and attached without
     # Plotly's per-property validation, which would otherwise cost ~200 ms a figure
     return go.Figure(fig.to_dict() | {"frames": [dict(data=bars(i), name=str(i)) for i in range(c.frame_steps.size)]},
