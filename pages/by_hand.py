@@ -93,8 +93,8 @@ def main() -> None:
     left, right = st.columns(2, gap="medium")
     charts.show(left, figures.probabilities_figure(result.p, result.one_hot, result.smoothed, label, {
         "title": t("by_hand.prob_title"), "x": t("axis.class_plain"), "y": t("axis.probability"),
-        "p": t("by_hand.legend_p"), "one_hot": t("legend.one_hot"), "smoothed": t("legend.smoothed")}),
-        key="hand_prob_chart", summary=t("summary.probabilities", p=vector(result.p)))
+        "p": t("by_hand.legend_p"), "true_class": t("legend.true_class"), "wrong_class": t("legend.wrong_class"),
+        "one_hot": t("legend.one_hot"), "smoothed": t("legend.smoothed")}), key="hand_prob_chart", summary=t("summary.probabilities", p=vector(result.p)))
     with right:
         predict = st.toggle(t("by_hand.predict"), key="hand_predict", help=t("by_hand.predict_help"), persist_state="session")
         revealed = st.session_state.get("hand_revealed", False)

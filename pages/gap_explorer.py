@@ -29,14 +29,16 @@ def curves_section(num_classes: int, eps: float, prior: str) -> None:
     for (k, kind), gaps in data["curves"].items():
         # aligned: each eps/(K-1) curve drawn against the eps/K value that gives the same targets
         x = core.uniform_equivalent(eps_grid, k) if align and kind == "others" else eps_grid
-        curves.append((f"K = {k}, {t('conv.' + kind)}", kind, x, gaps))
+        curves.append((f"K = {k}", kind, x, gaps))
     sweep = compute.gap_sweep(num_classes, prior)
     _, gap = compute.gap_case(num_classes, eps, prior)
     finite = core.has_finite_optimum(num_classes, eps, prior)   # the current point is drawn only where it is finite
     shown_eps = float(core.uniform_equivalent(eps, num_classes)) if align and prior == "others" else eps
     current = (shown_eps, gap) if finite else None
-    labels = {"y": t("axis.gap"), "current": t("gap_explorer.current"), "sweep": t("gap_explorer.sweep")}
-    left, right = st.columns(2, gap="medium")
+    labels = {"y": t("axis.gap"), "current": t("gap_explorer.current"), "sweep": t("gap_explorer.sweep"),
+              "uniform": t("conv.uniform"), "others": t("conv.others")}
+    # one chart per tab, each at full width: side by side they were squashed by their legends on a projector
+    left, right = st.tabs([t("gap_explorer.by_eps"), t("gap_explorer.by_k", eps=f"{eps:.2f}")])
     charts.show(left, figures.gap_curves_figure(curves, current, labels | {
         "title": t("gap_explorer.by_eps"),
         "x": t("gap_explorer.axis_eps_aligned") if align else t("gap_explorer.axis_eps")}),

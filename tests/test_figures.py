@@ -76,11 +76,15 @@ def test_probabilities_figure_bars_and_targets():
     h = core.by_hand([1.0, 2.0, 0.0], 1, 0.3, "uniform")
     fig = figures.probabilities_figure(h.p, h.one_hot, h.smoothed, 1, LABELS)
     p = np.exp([1.0, 2.0, 0.0]) / np.exp([1.0, 2.0, 0.0]).sum()
-    np.testing.assert_allclose(by_name(fig, "p").y, p, rtol=1e-14)
+    true, wrong = by_name(fig, "p · true_class"), by_name(fig, "p · wrong_class")
+    np.testing.assert_allclose(true.y, p[[1]], rtol=1e-14)
+    np.testing.assert_allclose(wrong.y, p[[0, 2]], rtol=1e-14)
+    assert list(true.x) == ["1★"] and list(wrong.x) == ["0", "2"]
+    # each colour has its own legend entry (the legend used to explain only the blue bar)
+    assert (true.marker.color, wrong.marker.color) == (palette.TRUE_CLASS, palette.WRONG_CLASS)
+    assert list(fig.layout.xaxis.categoryarray) == ["0", "1★", "2"]
     np.testing.assert_array_equal(by_name(fig, "one_hot").y, [0, 1, 0])
     np.testing.assert_allclose(by_name(fig, "smoothed").y, [0.1, 0.8, 0.1], rtol=1e-12)
-    assert list(by_name(fig, "p").x) == ["0", "1★", "2"]
-    assert list(by_name(fig, "p").marker.color) == [palette.WRONG_CLASS, palette.TRUE_CLASS, palette.WRONG_CLASS]
 
 
 def test_logit_step_figure_holds_minus_the_gradient():
@@ -412,3 +416,16 @@ def test_presenter_copy_is_larger_and_leaves_the_original_alone(comparison):
     np.testing.assert_array_equal(by_name(big, "one_hot").y, by_name(fig, "one_hot").y)
     # dark text for a projector, axis titles included (the theme's light grey washes out)
     assert big.layout.font.color == big.layout.xaxis.title.font.color == big.layout.yaxis.title.font.color == "#111111"
+
+
+def test_gap_curves_figure_groups_each_k_in_one_legend_entry():
+    eps = np.array([0.1, 0.5])
+    curves = [(f"K = {k}", prior, eps, core.optimal_logit_gap(k, eps, prior)) for k in (2, 10) for prior in ("uniform", "others")]
+    fig = figures.gap_curves_figure(curves, None, LABELS | {"uniform": "eps/K", "others": "eps/(K-1)"})
+    shown = [trace.name for trace in fig.data if trace.showlegend is not False]
+    assert shown == ["K = 2", "K = 10", "eps/K", "eps/(K-1)"]
+    pair = [trace for trace in fig.data if trace.name == "K = 10"]
+    assert [t.meta for t in pair] == ["uniform", "others"] and pair[0].line.color == pair[1].line.color
+    assert pair[0].line.dash == "solid" and pair[1].line.dash == palette.OPTIMUM_DASH
+    np.testing.assert_array_equal(pair[1].y, core.optimal_logit_gap(10, eps, "others"))
+    assert by_name(fig, "eps/(K-1)").line.dash == palette.OPTIMUM_DASH

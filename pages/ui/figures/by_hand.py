@@ -10,17 +10,20 @@ from .style import HEIGHTS, class_ticks, layout
 
 
 def probabilities_figure(p: np.ndarray, one_hot: np.ndarray, smoothed: np.ndarray, label: int, text: dict[str, str]) -> go.Figure:
-    """Bars of softmax(z) next to the one-hot and the smoothed targets. text: title, x, y, p, one_hot, smoothed."""
-    ticks = class_ticks(p.size, label)
-    true = np.array([tick.endswith("★") for tick in ticks])
+    """Bars of softmax(z), the true class's in blue and the wrong classes' in vermillion (two legend entries),
+    next to the one-hot and the smoothed targets as markers.
+
+    text: title, x, y, p, true_class, wrong_class, one_hot, smoothed."""
+    ticks = np.array(class_ticks(p.size, label))
+    true = np.arange(p.size) == label
     fig = go.Figure()
-    fig.add_trace(go.Bar(x=ticks, y=p, name=text["p"],
-                         marker=dict(color=np.where(true, palette.TRUE_CLASS, palette.WRONG_CLASS))))
+    for mine, role, colour in ((true, "true_class", palette.TRUE_CLASS), (~true, "wrong_class", palette.WRONG_CLASS)):
+        fig.add_trace(go.Bar(x=ticks[mine], y=p[mine], name=f"{text['p']} · {text[role]}", marker=dict(color=colour)))
     fig.add_trace(go.Scatter(x=ticks, y=one_hot, mode="markers", name=text["one_hot"],
                              marker=dict(symbol="line-ew-open", size=28, color=palette.ONE_HOT, line=dict(width=3))))
     fig.add_trace(go.Scatter(x=ticks, y=smoothed, mode="markers", name=text["smoothed"],
                              marker=dict(symbol="diamond-open", size=12, color=palette.SMOOTHED, line=dict(width=2.5))))
-    fig.update_xaxes(type="category")
+    fig.update_xaxes(type="category", categoryorder="array", categoryarray=list(ticks))
     fig.update_yaxes(range=[0, 1.05])
     return layout(fig, text["title"], text["x"], text["y"], height=HEIGHTS["grad"])
 

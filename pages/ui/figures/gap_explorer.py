@@ -13,15 +13,24 @@ CURVE_SHADES = ("#56B4E9", "#0072B2", "#CC79A7", "#D55E00", "#009E73", "#E69F00"
 
 def gap_curves_figure(curves: list[tuple[str, str, np.ndarray, np.ndarray]], marker: tuple[float, float] | None,
                       text: dict[str, str], log_x: bool = True, sweep: tuple[np.ndarray, np.ndarray] | None = None) -> go.Figure:
-    """Closed-form gap curves, `curves` = [(name, prior, x, y)], ε/K solid and ε/(K−1) dashed (pairs share
-    a colour); the current point; optionally the end points of a gradient-descent sweep as markers.
-    Non-finite points are left out (no NaN or inf reaches a chart). text: title, x, y, current, sweep."""
+    """Closed-form gap curves, `curves` = [(name, prior, x, y)]: ε/K solid, ε/(K−1) dashed. Curves with the
+    same name (one K, both conventions) share a colour and one legend entry, and two grey entries explain the
+    line styles once (text keys "uniform" and "others"), so the legend stays short; the current point;
+    optionally the end points of a gradient-descent sweep as markers. Non-finite points are left out (no NaN
+    or inf reaches a chart). text: title, x, y, current, sweep, and uniform / others when curves share names."""
     fig = go.Figure()
-    for index, (name, prior, x, y) in enumerate(curves):
+    colours: dict[str, str] = {}
+    for name, prior, x, y in curves:
         keep = np.isfinite(x) & np.isfinite(y)
-        fig.add_trace(go.Scatter(x=x[keep], y=y[keep], mode="lines", name=name,
-                                 line=dict(color=CURVE_SHADES[(index // 2) % len(CURVE_SHADES)], width=2.5,
-                                           dash="solid" if prior == "uniform" else palette.OPTIMUM_DASH)))
+        first = name not in colours
+        colour = colours.setdefault(name, CURVE_SHADES[len(colours) % len(CURVE_SHADES)])
+        fig.add_trace(go.Scatter(x=x[keep], y=y[keep], mode="lines", name=name, legendgroup=name, showlegend=first,
+                                 line=dict(color=colour, width=2.5, dash="solid" if prior == "uniform" else palette.OPTIMUM_DASH),
+                                 meta=prior))
+    if len(colours) < len(curves):   # named pairs: say once which line style is which convention
+        for prior, dash in (("uniform", "solid"), ("others", palette.OPTIMUM_DASH)):
+            fig.add_trace(go.Scatter(x=[None], y=[None], mode="lines", name=text[prior],
+                                     line=dict(color=palette.REFERENCE, width=2.5, dash=dash)))
     if sweep is not None:
         fig.add_trace(go.Scatter(x=sweep[0], y=sweep[1], mode="markers", name=text["sweep"],
                                  marker=dict(symbol="circle-open", size=7, color=palette.SMOOTHED, line=dict(width=1.5))))

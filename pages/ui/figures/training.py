@@ -40,9 +40,11 @@ def reliability_figure(rel, run: str, text: dict[str, str]) -> go.Figure:
     fig.add_trace(go.Bar(x=rel.centres[filled], y=rel.counts[filled], width=bar_width, name=text["count"],
                          marker=dict(color=colour, opacity=0.55), showlegend=False,
                          hovertemplate="n = %{y}<extra></extra>"), row=2, col=1)
-    fig.update_layout(title=dict(text=text["title"], x=0.0, xanchor="left"), height=HEIGHTS["reliability"],
-                      margin=MARGIN, font=FONT, bargap=0.0,
-                      legend=dict(orientation="h", yanchor="top", y=-0.16, xanchor="left", x=0.0))
+    # the title at the very top and the legend between it and the panels: below the panels the legend ran into
+    # the x axis title once text grew (presenter mode); room for three legend rows in a narrow column
+    fig.update_layout(title=dict(text=text["title"], x=0.0, xanchor="left", yref="container", y=0.985, yanchor="top"),
+                      height=HEIGHTS["reliability"] + 60, margin=dict(MARGIN, t=150), font=FONT, bargap=0.0,
+                      legend=dict(orientation="h", yanchor="bottom", y=1.03, xanchor="left", x=0.0))
     fig.update_xaxes(range=[0, 1], row=1, col=1)
     fig.update_xaxes(range=[0, 1], title_text=text["x"], row=2, col=1)
     fig.update_yaxes(range=[0, 1.02], title_text=text["y_accuracy"], row=1, col=1)
