@@ -275,5 +275,5 @@ def prior_optimum(num_classes: int, eps: float, prior) -> PriorOptimum:
     """
     from .targets import smooth_targets
 
-    q = smooth_targets(0, num_classes, eps, prior if isinstance(prior, str) else np.asarray(prior, dtype=np.float64))
+    q = smooth_targets(0, num_classes, eps, prior)
     return PriorOptimum(q, optimal_logits(q))

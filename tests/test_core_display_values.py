@@ -329,3 +329,26 @@ def test_replay_frames_sit_at_round_steps_when_every_step_is_recorded():
     assert short.frame_steps.tolist() == list(range(8))
     long = core.compare_runs(3, 0.1, "uniform", 1.0, 100_000, np.zeros(3))
     assert long.frame_steps.size <= 60 and long.frame_steps[0] == 0 and long.frame_steps[-1] == 100_000
+
+
+def test_default_arguments_the_pages_rely_on():
+    sample = [np.linspace(0.0, 1.0, 7)]
+    assert core.gap_summary(sample).histogram.counts.shape == (1, 60)
+    from lsr_core import conventions
+    assert conventions.q_inside_log(4, 0.1) == conventions.q_inside_log(4, 0.1, seed=0)
+    assert conventions.q_inside_log(4, 0.1) != conventions.q_inside_log(4, 0.1, seed=1)
+
+
+def test_logit_gaps_per_row():
+    np.testing.assert_allclose(core.logit_gaps(np.array([[3.0, 1.0, 0.0], [0.0, 2.0, 1.0]]), np.array([0, 1])), [2.5, 1.5])
+
+
+def test_wrong_spread_needs_two_differing_wrong_logits():
+    three = core.compare_runs(3, 0.1, "uniform", 1.0, 10, np.array([0.0, 1.0, -1.0]))
+    assert three.wrong_spread(0) and three.wrong_spread(1)
+
+
+def test_normalised_prior_edges():
+    np.testing.assert_allclose(core.normalised_prior([0.3, 0.2]), [0.6, 0.4])   # weights summing to less than 1
+    with pytest.raises(ValueError):
+        core.normalised_prior([2.0, -1.0])                                      # positive sum, one negative weight

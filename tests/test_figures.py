@@ -429,3 +429,24 @@ def test_gap_curves_figure_groups_each_k_in_one_legend_entry():
     assert pair[0].line.dash == "solid" and pair[1].line.dash == palette.OPTIMUM_DASH
     np.testing.assert_array_equal(pair[1].y, core.optimal_logit_gap(10, eps, "others"))
     assert by_name(fig, "eps/(K-1)").line.dash == palette.OPTIMUM_DASH
+
+
+@pytest.mark.parametrize("builder", [figures.logits_figure, figures.probability_loss_figure, figures.wrong_gradient_figure])
+def test_log_step_axis_starts_at_the_first_positive_step(comparison, builder):
+    fig = builder(comparison, LABELS, True)
+    for trace in fig.data:
+        if len(trace.x) > 2:
+            np.testing.assert_array_equal(trace.x, comparison.steps[1:])
+    assert fig.layout.xaxis.type == "log"
+    np.testing.assert_allclose(fig.layout.xaxis.range, [0.0, np.log10(comparison.total_steps)])
+
+
+def test_targets_figure_prints_values_only_for_a_few_classes():
+    six, seven = (figures.targets_figure(core.one_hot(0, k), core.smooth_targets(0, k, 0.1), LABELS) for k in (6, 7))
+    assert by_name(six, "smoothed").texttemplate == "%{y:.3f}" and by_name(seven, "smoothed").texttemplate is None
+
+
+def test_logit_step_figure_stars_the_chosen_label():
+    h = core.by_hand([0.0, 1.0, 2.0], 2, 0.1, "uniform")
+    fig = figures.logit_step_figure(h.step_one_hot, h.step_smoothed, 2, LABELS)
+    assert list(by_name(fig, "one_hot").x) == ["0", "1", "2★"]

@@ -94,3 +94,20 @@ def test_presenter_mode_on_every_kind_of_trace(index):
             assert large.marker.size == size * 1.4
     bare = figures.for_presenter(type(fig)())   # a figure with no size set gets the defaults, enlarged
     assert bare.layout.font.size == round(15 * 1.45) and bare.layout.height == round(380 * 1.15)
+
+
+def test_one_of_matches_the_option_text():
+    from pages.ui.params import one_of
+
+    parse = one_of((False, True))
+    assert parse("True") is True and parse("False") is False
+    with pytest.raises(ValueError) as error:
+        parse("None")
+    assert str(error.value) == "None"
+
+
+def test_vector_shows_ten_values_then_counts_the_rest():
+    from pages.ui.formatting import vector
+
+    assert vector(np.arange(10.0), 0) == "[0, 1, 2, 3, 4, 5, 6, 7, 8, 9]"
+    assert vector(np.arange(11.0), 0) == "[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, … (+1)]"
