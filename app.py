@@ -19,6 +19,9 @@ SHELL_PARAMS = (Param(LANGUAGE_KEY, "lang", DEFAULT_LANGUAGE, one_of(LANGUAGES),
                 Param(PRESENT_KEY, "present", False, one_of((False, True)), "True | False"))
 # presenter mode: every rem-sized text a third larger (Streamlit sizes its text in rem)
 PRESENTER_CSS = "<style>html { font-size: 1.3rem; }</style>"
+# a metric's value shrinks with the window instead of being cut off ("4.5108…") in a narrow column; it never
+# grows beyond Streamlit's own size (2.25rem, which presenter mode enlarges like all text)
+BASE_CSS = "<style>[data-testid='stMetricValue'] { font-size: clamp(1.1rem, 2.1vw, 2.25rem); }</style>"
 
 
 def lesson_link() -> None:
@@ -53,6 +56,7 @@ def main() -> None:
         st.segmented_control("Language · 语言", LANGUAGES, key=LANGUAGE_KEY, format_func=LANGUAGE_NAMES.get,
                              required=True, persist_state="session")
         st.toggle(t("shell.present"), key=PRESENT_KEY, help=t("shell.present_help"), persist_state="session")
+    st.html(BASE_CSS)
     if presenting():
         st.html(PRESENTER_CSS)
     write_to_url(SHELL_PARAMS)

@@ -68,7 +68,7 @@ def score_section(scene: tuple) -> None:
 
 def main() -> None:
     begin_page("by_hand", PARAMS)
-    c1, c2, c3, c4, c5 = st.columns([2, 2, 3, 3, 3])
+    c1, c2, c3, c4, c5 = widgets.controls_box().columns([2, 2, 3, 3, 3])
     num_classes = widgets.classes_input(c1, "hand", max_classes=MAX_CLASSES)
     if st.session_state["hand_label"] >= num_classes:
         st.session_state["hand_label"] = 0

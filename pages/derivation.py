@@ -78,11 +78,11 @@ def numeric_panel(num_classes: int) -> None:
 def optimum_section() -> None:
     st.subheader(t("derivation.optimum_title"))
     st.markdown(t("derivation.optimum_lead"))
-    columns = st.columns(2, gap="medium")
-    for column, prior in zip(columns, widgets.PRIORS):
+    # one tab per convention, each at full width: side by side the longer formulas were cut off
+    tabs = st.tabs([t(f"conv.{prior}") for prior in widgets.PRIORS])
+    for column, prior in zip(tabs, widgets.PRIORS):
         derivation = compute.optimum_derivation(prior)
         with column:
-            st.markdown(f"#### {t('conv.' + prior)}")
             for index, step in enumerate(derivation.steps, start=1):
                 st.markdown(f"**{index}. {t(step.title_key + '.title')}**")
                 st.latex(step.latex)

@@ -31,7 +31,7 @@ LIVE_FRAME_SECONDS = 0.25   # at least this long per refresh, so even a fast run
 def controls() -> tuple[core.Scene, bool, bool]:
     """Draw the controls; return the scene settings, whether the step axis is logarithmic, and whether
     Run was pressed."""
-    with st.container(border=True):
+    with widgets.controls_box():
         num_classes, eps, prior = widgets.scene_controls("dyn", max_classes=1000)
         c4, c5, c6 = st.columns([3, 3, 2])
         lr = c4.select_slider(t("controls.lr"), RATES, key="dyn_lr", help=t("controls.lr_help"), persist_state="session")
@@ -46,10 +46,9 @@ def controls() -> tuple[core.Scene, bool, bool]:
                                    persist_state="session")
             scale = c8.slider(t("controls.scale"), min_value=0.1, max_value=5.0, step=0.1, key="dyn_scale",
                               help=t("controls.scale_help"), persist_state="session")
-        c9, c10 = st.columns([3, 5], vertical_alignment="center")
-        run_button = c9.empty()
-        log_steps = c10.toggle(t("dynamics.log_steps"), key="dyn_logx", help=t("dynamics.log_steps_help"),
-                               persist_state="session")
+        log_steps = st.toggle(t("dynamics.log_steps"), key="dyn_logx", help=t("dynamics.log_steps_help"),
+                              persist_state="session")
+    run_button = st.empty()   # outside the controls, so Run stays in view when presenter mode folds them
     write_to_url(PARAMS)
     scene = core.Scene(num_classes=num_classes, eps=eps, prior=prior, lr=float(lr), steps=int(steps),
                        init=init, seed=int(seed), scale=float(scale))
@@ -145,11 +144,12 @@ def results(scene: core.Scene, log_steps: bool, live: bool) -> None:
         progress, t("dynamics.computing"), compute.dynamics_cost(scene)))
     progress.caption(t("dynamics.run_hint"))
     scene_messages(result)
-    readouts(result, scene)
     # fixed-height slots: while a chart is being replaced, Streamlit briefly shows the old and the new
-    # one together, which would otherwise push the page down and back up
+    # one together, which would otherwise push the page down and back up. The gap chart comes straight
+    # after Run, so the button and the growing curve are on screen together (the readouts follow it).
     left, right = st.columns(2, gap="medium")
     slots = {"gap": chart_slot(left, "gap"), "logits": chart_slot(right, "logits")}
+    readouts(result, scene)
     st.markdown(t("dynamics.explain_gap"))
     slots["prob"] = chart_slot(st, "prob")
     left2, right2 = st.columns([3, 2], gap="medium")

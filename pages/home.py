@@ -43,10 +43,10 @@ def main() -> None:
         write_to_url(PARAMS)
         one_hot, smoothed = compute.target_vectors(num_classes, eps, prior)
         regime, gap = compute.gap_case(num_classes, eps, prior)
-        m1, m2, m3 = st.columns(3)
+        m1, m2 = st.columns(2)   # two to a row: three were cut off in this column at 1024 pixels
         m1.metric(t("home.metric_true"), f"{smoothed[0]:.4f}")
         m2.metric(t("home.metric_wrong"), f"{smoothed[1]:.4f}")
-        m3.metric(t("home.metric_gap"), number(gap))
+        st.metric(t("home.metric_gap"), number(gap))
         if regime in NOTICE_ICONS:
             notice = st.info if regime == "one_hot" else st.warning
             notice(t(f"home.notice.{regime}", boundary=number(compute.zero_gap_eps(num_classes, "others"), 4)),
@@ -64,15 +64,15 @@ def main() -> None:
         st.page_link(lesson.path(lesson.LESSON[1].name), label=t("home.start"), icon=":material/play_circle:")
 
     st.divider()
-    st.subheader(t("home.formulas_title"))
-    f1, f2, f3 = st.columns(3, gap="medium")
-    f1.markdown(t("home.formula_targets"))
-    f1.latex(r"q'_k = (1-\varepsilon)\,\delta_{k,y} + \varepsilon\,u_k")
-    f2.markdown(t("home.formula_gradient"))
-    f2.latex(r"\frac{\partial L}{\partial z_i} = p_i - q_i \in [-1,\,1]")
-    f3.markdown(t("home.formula_gap"))
-    f3.latex(r"\varepsilon/K:\; g^* = \log\!\Big(1 + \frac{K(1-\varepsilon)}{\varepsilon}\Big)")
-    f3.latex(r"\varepsilon/(K-1):\; g^* = \log\frac{(K-1)(1-\varepsilon)}{\varepsilon}")
+    # folded and in one column: side by side the formulas were cut off on a projector
+    with st.expander(t("home.formulas_title"), icon=":material/function:"):
+        st.markdown(t("home.formula_targets"))
+        st.latex(r"q'_k = (1-\varepsilon)\,\delta_{k,y} + \varepsilon\,u_k")
+        st.markdown(t("home.formula_gradient"))
+        st.latex(r"\frac{\partial L}{\partial z_i} = p_i - q_i \in [-1,\,1]")
+        st.markdown(t("home.formula_gap"))
+        st.latex(r"\varepsilon/K:\; g^* = \log\!\Big(1 + \frac{K(1-\varepsilon)}{\varepsilon}\Big)")
+        st.latex(r"\varepsilon/(K-1):\; g^* = \log\frac{(K-1)(1-\varepsilon)}{\varepsilon}")
 
     st.subheader(t("home.lesson_title"))
     for number_shown, step in enumerate(lesson.LESSON[1:], start=1):

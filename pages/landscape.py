@@ -30,7 +30,7 @@ def main() -> None:
     steps = int(c6.select_slider(t("controls.steps"), STEPS, key="land_steps", format_func=count, persist_state="session"))
     write_to_url(PARAMS)
     scape = compute.landscape(eps, prior, (g1, g2), lr, steps)
-    ends = [f"({number(path[-1][0], 3)}, {number(path[-1][1], 3)})" for path in (scape.path_one_hot, scape.path_smoothed)]
+    ends = [f"({number(path[-1][0], 2)}, {number(path[-1][1], 2)})" for path in (scape.path_one_hot, scape.path_smoothed)]
     regime, gap = compute.gap_case(3, eps, prior)
     minimum = number(gap, 4)
     charts.show(st, figures.landscape_figure(scape, {

@@ -19,9 +19,16 @@ PARAMS = widgets.scene_params("reg", max_classes=20) + (
 
 def terms_section(num_classes: int, eps: float, prior: str, gap: float) -> None:
     st.subheader(t("regulariser.terms_title"))
-    st.latex(r"H(q',p) = (1-\varepsilon)\,H(q,p) + \varepsilon\,H(u,p),\qquad H(u,p) = \mathrm{KL}(u\,\|\,p) + H(u)")
+    st.latex(r"H(q',p) = (1-\varepsilon)\,H(q,p) + \varepsilon\,H(u,p)")
+    st.latex(r"H(u,p) = \mathrm{KL}(u\,\|\,p) + H(u)")
     terms = compute.regulariser_terms(num_classes, eps, prior)
     here = terms.at(gap)
+    charts.show(st, figures.regulariser_terms_figure(terms, gap, {
+        "title": t("regulariser.chart_title"), "x": t("axis.gap"), "y": t("axis.loss"),
+        "data": t("regulariser.legend_data"), "prior": t("regulariser.legend_prior"),
+        "total": t("regulariser.legend_total"), "current": t("regulariser.legend_current")}),
+        key="reg_terms_chart", summary=t("summary.regulariser", gap=number(gap, 4), total=number(here.total, 4),
+                                          minimum=number(terms.minimum_gap, 2)))
     m1, m2, m3, m4 = st.columns(4)
     m1.metric(t("regulariser.metric_data"), number(here.weighted_data, 4))
     m2.metric(t("regulariser.metric_prior"), number(here.weighted_prior, 4))
@@ -30,12 +37,6 @@ def terms_section(num_classes: int, eps: float, prior: str, gap: float) -> None:
     weight = (t("regulariser.weight", ratio=number(terms.prior_weight, 4)) if eps < 1
               else t("regulariser.weight_infinite"))
     st.caption(t("regulariser.terms_caption", entropy=number(terms.prior_entropy, 4)) + " " + weight)
-    charts.show(st, figures.regulariser_terms_figure(terms, gap, {
-        "title": t("regulariser.chart_title"), "x": t("axis.gap"), "y": t("axis.loss"),
-        "data": t("regulariser.legend_data"), "prior": t("regulariser.legend_prior"),
-        "total": t("regulariser.legend_total"), "current": t("regulariser.legend_current")}),
-        key="reg_terms_chart", summary=t("summary.regulariser", gap=number(gap, 4), total=number(here.total, 4),
-                                          minimum=number(terms.minimum_gap, 2)))
     charts.csv_download(st, lambda: {"gap": terms.gaps, "data_term": terms.data_term, "prior_term": terms.prior_term,
                                      "kl": terms.kl, "total": terms.total}, "label_smoothing_regulariser.csv", "reg_csv")
 
@@ -60,7 +61,7 @@ def dropout_section(num_classes: int, eps: float, prior: str, gap: float) -> Non
 
 def main() -> None:
     begin_page("regulariser", PARAMS)
-    c1, c2, c3, c4 = st.columns([2, 3, 3, 3])
+    c1, c2, c3, c4 = widgets.controls_box().columns([2, 3, 3, 3])
     num_classes = widgets.classes_input(c1, "reg", max_classes=20)
     eps = widgets.eps_slider(c2, "reg")
     prior = widgets.convention_radio(c3, "reg")

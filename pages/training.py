@@ -28,7 +28,7 @@ SPLITS = ("train", "test")
 
 def controls() -> core.ExperimentSettings:
     """The experiment's settings, applied together by the form's button (each change retrains)."""
-    with st.form("train_form", border=True):
+    with widgets.controls_box(), st.form("train_form", border=not charts.presenting()):
         num_classes, eps, prior = widgets.scene_controls("train", MAX_CLASSES, min_classes=3)
         c1, c2, c3, c4, c5 = st.columns([3, 3, 3, 3, 2])
         overlap = c1.slider(t("training.overlap"), 0.1, 1.5, step=0.05, key="train_overlap",
@@ -189,8 +189,8 @@ def main() -> None:
     e = train(settings)
     notices(e, settings)
     views = compute.training_views(settings)
+    calibration_section(e, views)   # the reliability diagrams first: the page's main picture
     metrics_section(e)
-    calibration_section(e, views)
     st.divider()
     curves_section(e)
     st.divider()

@@ -7,6 +7,7 @@ import streamlit as st
 
 import lsr_core as core
 
+from .charts import presenting
 from .i18n import option_labels, t
 from .params import Param, float_in, int_in, one_of
 
@@ -58,3 +59,12 @@ def heavy_work_callbacks(slot, label: str, seconds: float) -> dict:
         slot.info(t(f"compute.wait_{reason}", waiting=waiting), icon=":material/hourglass_top:")
 
     return {"on_progress": on_progress, "on_wait": on_wait}
+
+
+def controls_box():
+    """Where a page draws its controls: a bordered box, or, in presenter mode, a folded "settings" expander,
+    so that the page's main chart starts in the projector's first screen (the teacher sets the scene by a
+    lesson link or opens the expander)."""
+    if presenting():
+        return st.expander(t("controls.settings"), icon=":material/tune:")
+    return st.container(border=True)
