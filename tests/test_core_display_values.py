@@ -352,3 +352,18 @@ def test_normalised_prior_edges():
     np.testing.assert_allclose(core.normalised_prior([0.3, 0.2]), [0.6, 0.4])   # weights summing to less than 1
     with pytest.raises(ValueError):
         core.normalised_prior([2.0, -1.0])                                      # positive sum, one negative weight
+
+
+@pytest.mark.parametrize("eps", [1e-310, 5e-324])
+def test_optimal_gap_for_a_subnormal_eps_is_finite_and_right(eps):
+    # K(1 − ε)/ε overflows to inf here; the gap is log(K(1 − ε) + ε) − log ε, by hand about 716 (or 746)
+    gap = core.optimal_logit_gap(10, eps)
+    assert np.isfinite(gap) and gap == pytest.approx(np.log(10.0) - np.log(eps), rel=1e-15)
+    assert core.optimal_logit_gap(10, np.array([eps, 0.5]))[1] == pytest.approx(np.log1p(10 * 0.5 / 0.5))
+
+
+def test_trained_results_are_read_only_because_sessions_share_them(default_experiment):
+    run = default_experiment.smoothed
+    for array in (run.test_logits, run.test_features, run.train_features, run.val_logits):
+        assert not array.flags.writeable
+    assert run.test_features.shape == (2000, 64) and run.train_features.shape == (1000, 64)
