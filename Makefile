@@ -30,7 +30,7 @@ test: $(VENV)/.dev
 		$(BIN)/playwright install chromium || echo "note: could not install Playwright's Chromium"; fi
 	$(BIN)/python -m pytest
 
-# mutation testing (not in CI: about half an hour on two cores): mutmut mutates lsr_core and the pure UI modules
+# mutation testing (not in CI: over an hour on two cores, most of it the SymPy derivation): mutmut mutates lsr_core and the pure UI modules
 # and runs, for each mutant, the fast tests that reach it (no AppTest, no server: see [tool.mutmut] in
 # pyproject.toml). The score and the survivors judged equivalent are in the README.
 mutate: $(VENV)/.dev

@@ -19,7 +19,7 @@ import lsr_core as core
 from pages.ui import figures
 from tests.test_figures import LABELS
 
-SNAPSHOTS = Path(__file__).with_name("snapshots")
+SNAPSHOTS = Path(__file__).with_name("snapshots") / "figures"
 UPDATE = os.environ.get("LSR_UPDATE_SNAPSHOTS") == "1"
 
 
