@@ -25,7 +25,11 @@ def test_lesson_link_in_presenter_mode(server, page):
     open_page(page, f"{server}/dynamics?eps=0.3&hide=eps,conv&present=True")
     # the chosen controls are hidden, the others are there, and the scene uses the hidden value
     assert not visible(page, "dyn_eps") and not visible(page, "dyn_conv")
+    # presenter mode folds the controls into a settings expander: unfolded, the others are there
+    page.get_by_text(lookup("en", "controls.settings")).click()
+    page.wait_for_timeout(500)
     assert visible(page, "dyn_K") and visible(page, "dyn_lr")
+    assert not visible(page, "dyn_eps") and not visible(page, "dyn_conv")
     sizes = page.evaluate("() => Array.from(document.querySelectorAll('.js-plotly-plot')).map(p => p._fullLayout.font.size)")
     assert set(sizes) == {round(figures.FONT["size"] * figures.PRESENTER_FONT)}
     widths = page.evaluate("() => document.querySelectorAll('.js-plotly-plot')[0]._fullData.map(t => t.line && t.line.width)")
@@ -61,7 +65,7 @@ def test_png_export_from_the_chart_toolbar(server, page):
         page.locator('.js-plotly-plot .modebar-btn[data-title="Download plot as a PNG"], '
                      '.js-plotly-plot .modebar-btn[data-title="Download plot as a png"]').first.click()
     download = info.value
-    assert download.suggested_filename == "home_targets_chart.png"
+    assert download.suggested_filename == "home_gap_chart.png"   # Home's first chart: the central picture
     assert open(download.path(), "rb").read(8) == b"\x89PNG\r\n\x1a\n"
 
 

@@ -97,7 +97,7 @@ def test_hostile_values_in_every_parameter_render_inert(server, browser, app_tes
 
 
 def test_repeated_parameter_last_value_wins(server, browser):
-    context, tab, _ = visit(browser, f"{server}/home?K=3&K=5")
+    context, tab, _ = visit(browser, f"{server}/?K=3&K=5")
     value = tab.locator(".st-key-home_K input").input_value()
     context.close()
     assert value == "5"
