@@ -34,8 +34,23 @@ def _check_predictions(probs, labels) -> tuple[np.ndarray, np.ndarray]:
     return p, y
 
 
+class EqualWidthBins:
+    """Bin centres and width for a result with equal-width bin `edges (B+1,)` (shared by `Reliability`
+    and `experiment.Histogram`)."""
+
+    edges: np.ndarray
+
+    @property
+    def centres(self) -> np.ndarray:
+        return (self.edges[:-1] + self.edges[1:]) / 2
+
+    @property
+    def width(self) -> float:
+        return float(self.edges[1] - self.edges[0])
+
+
 @dataclass(frozen=True)
-class Reliability:
+class Reliability(EqualWidthBins):
     """Per confidence bin: edges `(M+1,)`, counts `(M,)`, accuracy and mean confidence `(M,)`.
 
     Empty bins hold count 0 and accuracy = confidence = 0 (no NaN), so a display skips them by count.
@@ -52,13 +67,6 @@ class Reliability:
         """Which bins hold at least one point (the only ones a display draws)."""
         return self.counts > 0
 
-    @property
-    def centres(self) -> np.ndarray:
-        return (self.edges[:-1] + self.edges[1:]) / 2
-
-    @property
-    def width(self) -> float:
-        return float(self.edges[1] - self.edges[0])
 
 
 def reliability(probs, labels, n_bins: int = 15) -> Reliability:

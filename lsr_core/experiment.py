@@ -15,6 +15,7 @@ import numpy as np
 
 from ._validation import check_count, check_eps, check_num_classes, check_positive, check_prior_name
 from .calibration import (
+    EqualWidthBins,
     accuracy,
     calibrated_probabilities,
     expected_calibration_error,
@@ -311,19 +312,11 @@ def template_projection(features, templates, labels, classes) -> TemplateProject
 
 
 @dataclass(frozen=True)
-class Histogram:
+class Histogram(EqualWidthBins):
     """Counts `(S, B)` of S samples on B shared equal-width bins `edges (B+1,)`."""
 
     edges: np.ndarray
     counts: np.ndarray
-
-    @property
-    def centres(self) -> np.ndarray:
-        return (self.edges[:-1] + self.edges[1:]) / 2
-
-    @property
-    def width(self) -> float:
-        return float(self.edges[1] - self.edges[0])
 
     @property
     def highest(self) -> float:

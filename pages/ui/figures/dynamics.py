@@ -9,7 +9,7 @@ from plotly.subplots import make_subplots
 
 from .. import palette
 from ..formatting import compact_count
-from .style import HEIGHTS, layout
+from .style import HEIGHTS, class_ticks, layout
 
 RUN_STYLE = {  # run index in Comparison arrays -> (colour, dash, legend text key)
     0: (palette.ONE_HOT, palette.ONE_HOT_DASH, "one_hot"),
@@ -126,7 +126,7 @@ def replay_figure(c, text: dict[str, str]) -> go.Figure:
     both runs, with Plotly frames, a step slider and Play/Pause buttons; no server round trip.
 
     text: title, logits_title, probs_title, x, y_logit, y_prob, one_hot, smoothed, play, pause, step."""
-    ticks = [f"{k}★" if k == 0 else str(k) for k in c.shown_classes]
+    ticks = class_ticks(c.shown_classes.size)   # the shown classes are 0 … C−1, class 0 true
     fig = make_subplots(rows=1, cols=2, subplot_titles=(text["logits_title"], text["probs_title"]), horizontal_spacing=0.1)
 
     def bars(frame: int) -> list[dict]:

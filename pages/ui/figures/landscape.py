@@ -14,9 +14,10 @@ def landscape_figure(scape, text: dict[str, str]) -> go.Figure:
     gradient-descent path (the part on the grid) and, on the right, the closed-form minimum.
     text: title, x, y, one_hot, smoothed, path, start, end, minimum, loss."""
     fig = make_subplots(rows=1, cols=2, subplot_titles=(text["one_hot"], text["smoothed"]), horizontal_spacing=0.1)
+    shade_one_hot, shade_smoothed = scape.shading   # a property that computes both: read it once
     for col, key, shading, path, colour, dash in (
-            (1, "one_hot", scape.shading[0], scape.path_one_hot, palette.ONE_HOT, palette.ONE_HOT_DASH),
-            (2, "smoothed", scape.shading[1], scape.path_smoothed, palette.SMOOTHED, palette.SMOOTHED_DASH)):
+            (1, "one_hot", shade_one_hot, scape.path_one_hot, palette.ONE_HOT, palette.ONE_HOT_DASH),
+            (2, "smoothed", shade_smoothed, scape.path_smoothed, palette.SMOOTHED, palette.SMOOTHED_DASH)):
         fig.add_trace(go.Contour(x=scape.gaps, y=scape.gaps, z=shading, zmin=0.0, zmax=scape.shading_top,
                                  colorscale="Cividis", ncontours=24, showscale=col == 2, name=f"{text['loss']} ({text[key]})",
                                  colorbar=dict(title=dict(text="log(1 + L)")), hovertemplate="g1 %{x:.2f}, g2 %{y:.2f}<extra></extra>"),
