@@ -2,7 +2,7 @@
 
 Each simulated student speaks Streamlit's own protocol (bench/st_protocol.py: one WebSocket to
 /_stcore/stream, `rerun_script` BackMsgs with the page, query string and widget states), not a browser:
-it opens a page, moves controls, presses Run on Dynamics or trains on the training page, and reads the
+it opens a page, moves controls, opens Dynamics with a new scene or trains on the training page, and reads the
 result (waits for `script_finished`). Each interaction is reported to Locust with the server's time as the
 client sees it, under the names "open", "slider", "run" and "train".
 
@@ -75,13 +75,12 @@ class Student(User):
         self._timed("slider", lambda: self.session.set(self.key, double_array_value=DoubleArray(data=[eps])))
 
     @task(1)
-    def press_run(self) -> None:
-        def run():
-            if self.page != "dynamics":
-                self.page, self.key = "dynamics", "dyn_eps"
-                self._connect("dynamics", "")
-            return self.session.set("dyn_run", trigger_value=True)
-        self._timed("run", run)
+    def new_scene(self) -> None:
+        """Watch the logits with a new K: a new scene to compute. (Run itself plays in the browser and costs
+        the server nothing; the task keeps the name "run" the capacity tables use.)"""
+        num_classes = self.rng.randrange(2, 200)
+        self.page, self.key = "dynamics", "dyn_eps"
+        self._timed("run", lambda: self._connect("dynamics", f"K={num_classes}"))
 
     @task(1)
     def train(self) -> None:

@@ -85,7 +85,7 @@ class Session:
         return self._rerun([])
 
     def set(self, key: str, **value) -> Page:
-        """Move one control, e.g. set("dyn_K", int_value=20), set("dyn_run", trigger_value=True)."""
+        """Move one control, e.g. set("dyn_K", int_value=20), set("dyn_logx", bool_value=False)."""
         state = WidgetState(id=self.widgets[key], **value)
         return self._rerun([state])
 

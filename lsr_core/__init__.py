@@ -44,7 +44,7 @@ from .closed_form import (
     freeze_gap,
     rounding_gap,
 )
-from .comparison import GRADIENT_FLOOR, RUNS, Comparison, Scene, FloatLimits, compare_runs, compare_runs_in_chunks, initial_logits
+from .comparison import GRADIENT_FLOOR, RUNS, Comparison, Scene, FloatLimits, compare_runs, compare_runs_in_chunks, growth_frames, initial_logits
 from .conventions import LIBRARIES, Erratum, LibraryTargets, binary_smoothing, library_table
 from .dynamics import Trajectory, descend, descend_progressive, record_steps
 from .landscape import Landscape, gaps_to_logits, loss_landscape
@@ -137,6 +137,7 @@ __all__ = [
     "run_experiment",
     "template_projection",
     "Comparison",
+    "growth_frames",
     "gap_sweep",
     "normalised_prior",
     "zipf_prior",

@@ -22,6 +22,8 @@ GRADIENT_FLOOR = 1e-17             # |gradient| is drawn on a log axis; exact ze
 CONVERGENCE_TOLERANCE = 1e-6
 MAX_SHOWN_CLASSES = 20
 MAX_FRAMES = 60
+GROWTH_FRAMES = 48                 # a run drawn growing in the browser: this many drawn states at most
+GROWTH_POINTS = 120                # ... each drawing at most this many records (+ its last), to stay small to send
 PER_RECORD_FIELDS = ("steps", "true_logit", "wrong_mean", "wrong_min", "wrong_max", "mean_logit", "gap", "p_true",
                      "loss", "wrong_gradient", "theory_gap", "log_rate_time")
 
@@ -70,7 +72,7 @@ class Comparison:
     eps: float
     prior: str
     lr: float
-    total_steps: int            # the steps asked for (the records may stop earlier during a live run)
+    total_steps: int            # the steps asked for (the last record's step)
     steps: np.ndarray           # (R,)
     true_logit: np.ndarray      # (R, 2)
     wrong_mean: np.ndarray      # (R, 2) mean of the K-1 wrong logits
@@ -106,15 +108,6 @@ class Comparison:
         return low - pad, high + pad
 
     @property
-    def fraction_done(self) -> float:
-        """The last recorded step as a fraction of the steps asked for (a live view's progress)."""
-        return float(self.steps[-1]) / self.total_steps if self.total_steps else 1.0
-
-    @property
-    def complete(self) -> bool:
-        return bool(self.steps[-1] == self.total_steps)
-
-    @property
     def final_gap_error(self) -> float:
         """|smoothed gap - closed form| at the last record (inf when the optimum is infinite)."""
         return float(abs(self.gap[-1, 1] - self.optimal_gap)) if np.isfinite(self.optimal_gap) else np.inf
@@ -132,9 +125,11 @@ class Comparison:
         """The largest change of the mean logit over the run: 0 up to rounding."""
         return float(np.max(np.abs(self.mean_logit - self.mean_logit[0])))
 
-    def thinned(self, max_records: int) -> "Comparison":
+    def thinned(self, max_records: int, log_steps: bool = False) -> "Comparison":
         """The same comparison with at most `max_records` records, evenly spaced over the recorded ones
-        (the first and last always kept), for charts. Readouts should use the full comparison.
+        (the first and last always kept), for charts; for a log step axis, half of them are spaced
+        evenly in log step instead, so the first decades are drawn as finely as the last. Readouts
+        should use the full comparison.
 
         >>> c = compare_runs(3, 0.1, "uniform", 1.0, 1000, np.zeros(3))
         >>> c.thinned(11).steps
@@ -143,19 +138,17 @@ class Comparison:
         count = self.steps.size
         if count <= max_records:
             return self
-        keep = _evenly_spaced(count, check_count("max_records", max_records, 2))
+        keep = _chart_indices(self.steps, check_count("max_records", max_records, 2), log_steps)
         per_record = {name: getattr(self, name)[keep] for name in PER_RECORD_FIELDS}
         return replace(self, **per_record)
 
-    def prefix(self, count: int) -> "Comparison":
-        """The first `count` records only, as a live view shows a finished run growing (no recomputation).
+    def drawn(self, log_steps: bool) -> slice:
+        """The records a step chart draws: all, except step 0 on a log axis (which cannot show it)."""
+        return slice(1, None) if log_steps and self.steps.size > 1 else slice(None)
 
-        >>> c = compare_runs(3, 0.1, "uniform", 1.0, 10, np.zeros(3))
-        >>> c.prefix(4).steps, c.prefix(4).complete, c.prefix(99).complete
-        (array([0, 1, 2, 3]), False, True)
-        """
-        count = min(check_count("count", count, 1), self.steps.size)
-        return replace(self, **{name: getattr(self, name)[:count] for name in PER_RECORD_FIELDS})
+    def growth(self, log_steps: bool) -> tuple[np.ndarray, ...]:
+        """`growth_frames` for the records a step chart draws (`drawn`): indices into `steps[drawn]`."""
+        return growth_frames(self.steps[self.drawn(log_steps)], log_steps)
 
     def float_limits(self, dtype) -> "FloatLimits":
         """Where floating point ends the one-hot run in `dtype` (see `FloatLimits`)."""
@@ -179,10 +172,10 @@ class Comparison:
 
     @property
     def needs_more_steps(self) -> bool:
-        """Whether to tell the user the smoothed run needs more steps: it is complete, its optimum is finite,
-        it has not come within CONVERGENCE_TOLERANCE of it, and it is not bouncing (a rate too large, where
-        more steps or a larger rate would not help)."""
-        return (self.complete and self.finite_optimum and self.steps_to_tolerance is None
+        """Whether to tell the user the smoothed run needs more steps: its optimum is finite, it has not come
+        within CONVERGENCE_TOLERANCE of it, and it is not bouncing (a rate too large, where more steps or a
+        larger rate would not help)."""
+        return (self.finite_optimum and self.steps_to_tolerance is None
                 and self.loss_rise_kinds[1] != "persistent")
 
     @property
@@ -211,6 +204,45 @@ class FloatLimits:
 def _evenly_spaced(count: int, wanted: int) -> np.ndarray:
     """At most `wanted` indices into `count` records, evenly spaced, the first and last included."""
     return np.unique(np.linspace(0, count - 1, min(count, wanted)).round().astype(int))
+
+
+def _chart_indices(steps: np.ndarray, wanted: int, log_steps: bool) -> np.ndarray:
+    """At most `wanted` indices into the records `steps` for a chart: evenly spaced in record, or for a log
+    step axis half evenly spaced and half evenly spaced in log step (the first and last always included)."""
+    if not log_steps or steps.size <= wanted:
+        return _evenly_spaced(steps.size, wanted)
+    half = wanted // 2
+    positive = np.flatnonzero(steps > 0)
+    targets = np.geomspace(steps[positive[0]], steps[-1], wanted - half)
+    logarithmic = np.clip(np.searchsorted(steps, targets), 0, steps.size - 1)
+    return np.union1d(_evenly_spaced(steps.size, half), logarithmic)[:wanted]
+
+
+def growth_frames(steps: np.ndarray, log_steps: bool = False, frames: int = GROWTH_FRAMES,
+                  points: int = GROWTH_POINTS) -> tuple[np.ndarray, ...]:
+    """A run drawn growing (a client-side animation): for each frame, the indices of the records `steps` it
+    draws. Frame ends are evenly spaced in step (or in log step for a log axis), so the run grows at an even
+    pace on the axis it is drawn on; each frame draws at most `points` of its records plus its last one, and
+    the last frame draws every record, so the animation ends on the finished chart.
+
+    >>> [f.tolist() for f in growth_frames(np.arange(5), frames=4)]
+    [[0, 1], [0, 1, 2], [0, 1, 2, 3], [0, 1, 2, 3, 4]]
+    >>> ends = [int(f[-1]) for f in growth_frames(np.arange(1, 1001), log_steps=True, frames=4)]
+    >>> (np.arange(1, 1001)[ends]).tolist()
+    [1, 10, 100, 1000]
+    """
+    count = steps.size
+    check_count("frames", frames, 1)
+    last = float(steps[-1])
+    if log_steps:
+        first = float(steps[steps > 0][0]) if np.any(steps > 0) else last
+        targets = np.geomspace(max(first, 1.0), max(last, 1.0), frames)
+    else:
+        targets = np.linspace(last / frames, last, frames)
+    ends = np.unique(np.clip(np.searchsorted(steps, targets, side="right"), 1, count))
+    pool = _chart_indices(steps, check_count("points", points, 2), log_steps)
+    drawn = [np.union1d(pool[pool < end - 1], [end - 1]) for end in ends[:-1]]
+    return tuple(drawn) + (np.arange(count),)
 
 
 def nice_interval(span: float, wanted: int) -> int:

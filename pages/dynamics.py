@@ -1,7 +1,5 @@
 """Watch the logits: one-hot targets drive them apart without end, smoothed targets settle."""
 
-import time
-
 import streamlit as st
 
 import lsr_core as core
@@ -22,15 +20,14 @@ PARAMS = widgets.scene_params("dyn", max_classes=1000) + (
     Param("dyn_init", "init", "zeros", one_of(INITS), "zeros | random", label="controls.init"),
     Param("dyn_seed", "seed", 0, int_in(0, 9999), "0 … 9999", label="controls.seed"),
     Param("dyn_scale", "scale", 1.0, float_in(0.1, 5.0), "0.1 … 5", label="controls.scale"),
-    Param("dyn_logx", "logx", False, one_of((False, True)), "True | False", label="dynamics.log_steps"),
+    # log steps by default: on a linear axis the one-hot gap looks as if it levels off, and the smoothed
+    # run's approach is squeezed into the first pixels
+    Param("dyn_logx", "logx", True, one_of((False, True)), "True | False", label="dynamics.log_steps"),
 )
-LIVE_UPDATES = 6            # chart refreshes during a live run
-LIVE_FRAME_SECONDS = 0.25   # at least this long per refresh, so even a fast run is seen growing
 
 
-def controls() -> tuple[core.Scene, bool, bool]:
-    """Draw the controls; return the scene settings, whether the step axis is logarithmic, and whether
-    Run was pressed."""
+def controls() -> tuple[core.Scene, bool]:
+    """Draw the controls; return the scene settings and whether the step axis is logarithmic."""
     with widgets.controls_box():
         num_classes, eps, prior = widgets.scene_controls("dyn", max_classes=1000)
         c4, c5, c6 = st.columns([3, 3, 2])
@@ -48,17 +45,15 @@ def controls() -> tuple[core.Scene, bool, bool]:
                               help=t("controls.scale_help"), persist_state="session")
         log_steps = st.toggle(t("dynamics.log_steps"), key="dyn_logx", help=t("dynamics.log_steps_help"),
                               persist_state="session")
-    run_button = st.empty()   # outside the controls, so Run stays in view when presenter mode folds them
     write_to_url(PARAMS)
     scene = core.Scene(num_classes=num_classes, eps=eps, prior=prior, lr=float(lr), steps=int(steps),
                        init=init, seed=int(seed), scale=float(scale))
-    live = run_button.button(t("dynamics.run"), key="dyn_run", type="primary", icon=":material/play_arrow:",
-                             help=t("dynamics.run_help"), width="stretch")
-    return scene, bool(log_steps), live
+    return scene, bool(log_steps)
 
 
 def figure_texts() -> dict[str, dict[str, str]]:
-    common = {"x": t("axis.step"), "one_hot": t("legend.one_hot"), "smoothed": t("legend.smoothed")}
+    common = {"x": t("axis.step"), "one_hot": t("legend.one_hot"), "smoothed": t("legend.smoothed"),
+              "run": t("dynamics.run"), "pause": t("dynamics.pause")}
     return {
         "gap": common | {"title": t("dynamics.gap_title"), "y": t("axis.gap"), "optimum": t("legend.optimum"),
                          "theory": t("legend.one_hot_theory")},
@@ -76,15 +71,12 @@ def figure_texts() -> dict[str, dict[str, str]]:
     }
 
 
-def draw_charts(slots: dict, scene: core.Scene, texts: dict, log_steps: bool, partial=None) -> None:
-    """A partial (live) result is drawn uncached, thinned and unkeyed (it is redrawn within one run);
-    a finished scene comes from the cache, with stable keys so the next run updates it in place."""
-    for kind, builder in figures.DYNAMICS_BUILDERS.items():
-        if partial is not None:
-            figure = builder(partial.thinned(compute.LIVE_RECORDS), texts[kind], log_steps)
-        else:
-            figure = compute.dynamics_figure(kind, scene, compute.freeze(texts[kind]), log_steps)
-        charts.show(slots[kind], figure, key=None if partial is not None else f"dyn_chart_{kind}")
+def draw_charts(slots: dict, scene: core.Scene, texts: dict, log_steps: bool) -> None:
+    """The finished scene's charts, from the cache, with stable keys so the next scene updates them in place.
+    The gap and logits charts carry their own Run: the browser draws the stored runs growing."""
+    for kind in figures.DYNAMICS_BUILDERS:
+        charts.show(slots[kind], compute.dynamics_figure(kind, scene, compute.freeze(texts[kind]), log_steps),
+                    key=f"dyn_chart_{kind}")
 
 
 def chart_slot(parent, kind: str):
@@ -134,15 +126,13 @@ def readouts(c, scene: core.Scene) -> None:
                  f32=number(f32.freeze_gap, 2), s32=number(f32.steps_to_freeze, 0)))
 
 
-def results(scene: core.Scene, log_steps: bool, live: bool) -> None:
-    """Everything computed from the scene. With `live`, the finished (stored) runs are drawn growing, prefix
-    by prefix, within this one script run: pressing Run computes nothing. The readouts above the charts
-    always describe the finished scene."""
+def results(scene: core.Scene, log_steps: bool) -> None:
+    """Everything computed from the scene; the readouts describe the finished scene."""
     texts = figure_texts()
     progress = st.container(height=64, border=False).empty()  # bar, notice or hint: same height
     result = compute.comparison(scene, **widgets.heavy_work_callbacks(
         progress, t("dynamics.computing"), compute.dynamics_cost(scene)))
-    progress.caption(t("dynamics.run_hint"))
+    progress.caption(t("dynamics.run_hint", steps=count(scene.steps)))
     scene_messages(result)
     # fixed-height slots: while a chart is being replaced, Streamlit briefly shows the old and the new
     # one together, which would otherwise push the page down and back up. The gap chart comes straight
@@ -167,17 +157,6 @@ def results(scene: core.Scene, log_steps: bool, live: bool) -> None:
     st.caption(t("dynamics.replay_caption", shown=result.shown_classes.size, K=result.num_classes))
     replay = chart_slot(st, "replay")   # fixed height: the page below does not move while it is redrawn
 
-    if live:
-        for partial in compute.live_views(result, LIVE_UPDATES):
-            if partial.complete:
-                break
-            started = time.perf_counter()
-            done = int(partial.steps[-1])
-            progress.progress(partial.fraction_done,
-                              text=t("dynamics.running_step", step=count(done), total=count(partial.total_steps)))
-            draw_charts(slots, scene, texts, log_steps, partial)
-            time.sleep(max(0.0, LIVE_FRAME_SECONDS - (time.perf_counter() - started)))
-        progress.caption(t("dynamics.run_hint"))
     draw_charts(slots, scene, texts, log_steps)
     charts.show(replay, compute.dynamics_figure("replay", scene, compute.freeze(texts["replay"]), False),
                         key="dyn_replay")
@@ -197,8 +176,8 @@ def take_home(scene: core.Scene) -> None:
 
 def main() -> None:
     begin_page("dynamics", PARAMS)
-    scene, log_steps, live = controls()
-    results(scene, log_steps, live)
+    scene, log_steps = controls()
+    results(scene, log_steps)
     take_home(scene)
 
 

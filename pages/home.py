@@ -23,7 +23,7 @@ def picture(num_classes: int, eps: float, prior: str, regime: str, gap: float) -
     scene = core.Scene(num_classes, eps, prior, PICTURE_RATE, PICTURE_STEPS)
     texts = {"title": t("home.picture_title"), "x": t("axis.step"), "y": t("axis.gap"),
              "one_hot": t("legend.one_hot"), "smoothed": t("legend.smoothed"), "optimum": t("legend.optimum"),
-             "theory": t("legend.one_hot_theory")}
+             "theory": t("legend.one_hot_theory"), "run": t("dynamics.run"), "pause": t("dynamics.pause")}
     c = compute.comparison(scene)
     sentence = t(f"home.picture.{regime}", gap=number(gap), one_hot=number(c.gap[-1, 0], 2),
                  steps=f"{PICTURE_STEPS:,}")

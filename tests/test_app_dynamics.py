@@ -26,24 +26,31 @@ def test_default_scene_matches_the_core(app_test):
     assert not at.warning and not at.error
 
 
-def test_run_button_draws_live_and_ends_with_the_finished_scene(app_test, monkeypatch):
-    """The live run happens inside the script run that Run triggers; AppTest sees its end state,
-    and a spy on the live builders sees the partial runs it drew on the way."""
-    from pages.ui import figures
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_run_is_sent_with_the_gap_and_logits_charts(app_test, lang):
+    """Run is a button inside the gap and logits charts: the page sends the stored runs with their growth
+    frames (on the default log step axis), so pressing it costs the server nothing. The last frame is the
+    finished chart; the hint above the charts names it."""
+    import json
 
-    drawn = []
-    original = figures.DYNAMICS_BUILDERS["gap"]
-    monkeypatch.setitem(figures.DYNAMICS_BUILDERS, "gap",
-                        lambda c, *a, **k: drawn.append(int(c.steps[-1])) or original(c, *a, **k))
-    at = open_dynamics(app_test)
-    final = [m.value for m in at.metric]
-    drawn.clear()
-    at.button(key="dyn_run").click().run()
-    no_exception(at)
-    partial_steps = [step for step in drawn if step < 2000]
-    assert len(partial_steps) >= 4 and partial_steps == sorted(partial_steps)
-    assert [m.value for m in at.metric] == final
-    assert len(at.get("plotly_chart")) == 5 and not at.get("progress")
+    from tests.test_figures import array
+
+    at = open_dynamics(app_test, lang=lang)
+    assert not at.button, "no server-side Run button any more"
+    c = core.compare_runs(10, 0.1, "uniform", 1.0, 2000, np.zeros(10)).thinned(600, True)
+    growth = c.growth(True)
+    for key in ("dyn_chart_gap", "dyn_chart_logits"):
+        spec = json.loads(next(chart for chart in at.get("plotly_chart") if chart.key == key).proto.spec)
+        assert spec["layout"]["xaxis"]["type"] == "log"
+        assert len(spec["frames"]) == len(growth) >= 40
+        run, pause = spec["layout"]["updatemenus"][0]["buttons"]
+        assert run["label"] == "▶ " + lookup(lang, "dynamics.run") and pause["label"] == "▮▮ " + lookup(lang, "dynamics.pause")
+        last = spec["frames"][-1]
+        for i, drawn in zip(last["traces"], last["data"]):
+            np.testing.assert_array_equal(array(drawn["y"]), array(spec["data"][i]["y"]))
+        first = spec["frames"][0]["data"][0]
+        np.testing.assert_array_equal(array(first["x"]), c.steps[1:][growth[0]])
+    assert lookup(lang, "dynamics.run_hint", steps=count(2000)) in [c.value for c in at.caption]
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])

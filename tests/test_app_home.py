@@ -35,7 +35,7 @@ def test_home_shows_the_central_picture_from_the_core(app_test):
     """The gap chart is the dynamics scene K = 10, ε = 0.1, lr 1, 10,000 steps on a log-step axis, and the
     sentence under it quotes its one-hot gap and the optimum."""
     at = app_test()
-    c = core.compare_runs(10, 0.1, "uniform", 1.0, 10_000, np.zeros(10)).thinned(compute.CHART_RECORDS)
+    c = core.compare_runs(10, 0.1, "uniform", 1.0, 10_000, np.zeros(10)).thinned(compute.CHART_RECORDS, True)
     traces = chart_traces(at, "home_gap_chart")
     one_hot, smoothed = traces[lookup("en", "legend.one_hot")], traces[lookup("en", "legend.smoothed")]
     np.testing.assert_allclose(array(one_hot["y"]), c.gap[1:, 0], rtol=1e-15)

@@ -63,7 +63,7 @@ def test_pytorch_snippet_reproduces_the_numpy_run(prior):
 
 def test_for_presenter_enlarges_a_copy():
     c = core.compare_runs(4, 0.1, "uniform", 1.0, 50, np.zeros(4))
-    fig = figures.gap_figure(c, {k: k for k in "title x y one_hot smoothed optimum theory".split()})
+    fig = figures.gap_figure(c, {k: k for k in "title x y one_hot smoothed optimum theory run pause".split()})
     big = figures.for_presenter(fig)
     assert big.layout.font.size > fig.layout.font.size and big.layout.height > fig.layout.height
     assert big.data[0].line.width > fig.data[0].line.width

@@ -112,17 +112,3 @@ def test_a_waiting_session_can_be_stopped_while_it_waits():
     assert time.perf_counter() - started < 2.0, "the wait ended long before the 4 s job it waited for"
     holder.join()
     assert compute._queue_length[0] == 0
-
-
-def test_pressing_run_computes_nothing(app_test, monkeypatch):
-    """Run replays the stored scene as it grows: it never recomputes (issue 17: Run is cached like the scene)."""
-    import lsr_core as core
-
-    at = app_test("dynamics", K=7, steps=500)
-    calls = []
-    original = core.compare_runs_in_chunks
-    monkeypatch.setattr(core, "compare_runs_in_chunks", lambda *a, **k: calls.append(a) or original(*a, **k))
-    at.button(key="dyn_run").click().run()
-    assert not at.exception and calls == []
-    at.number_input(key="dyn_K").set_value(8).run()
-    assert len(calls) == 1, "a new scene is computed once"

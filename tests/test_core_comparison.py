@@ -103,7 +103,7 @@ def test_thinned_keeps_both_ends_and_exact_records():
     np.testing.assert_array_equal(thin.theory_gap, c.theory_gap[index])
     np.testing.assert_array_equal(thin.frame_logits, c.frame_logits)  # replay frames untouched
     assert c.thinned(5000) is c
-    assert thin.optimal_gap == c.optimal_gap and thin.complete
+    assert thin.optimal_gap == c.optimal_gap and thin.steps[-1] == c.total_steps
 
 
 def test_needs_more_steps_only_when_more_steps_would_help():
@@ -111,10 +111,45 @@ def test_needs_more_steps_only_when_more_steps_would_help():
     not one without a finite optimum."""
     slow = core.compare_runs(10, 0.1, "uniform", 0.01, 100, np.zeros(10))
     assert slow.finite_optimum and slow.needs_more_steps
-    assert not slow.prefix(10).needs_more_steps, "a run still being drawn is not judged yet"
     assert not core.compare_runs(10, 0.1, "uniform", 1.0, 2000, np.zeros(10)).needs_more_steps
     bouncing = core.compare_runs(2, 0.3, "uniform", 10.0, 2000, np.zeros(2))
     assert bouncing.steps_to_tolerance is None and not bouncing.needs_more_steps
     for eps, prior in ((0.0, "uniform"), (1.0, "others")):
         c = core.compare_runs(3, eps, prior, 1.0, 100, np.zeros(3))
         assert not c.finite_optimum and not c.needs_more_steps
+
+
+@pytest.mark.parametrize("log_steps", [False, True])
+@pytest.mark.parametrize("total", [10, 2000, 100_000])
+def test_growth_frames_grow_evenly_to_the_finished_run(log_steps, total):
+    """A run drawn growing in the browser: each frame ends later than the one before, draws few points plus
+    its last, and the last frame draws every record (the animation ends on the finished chart)."""
+    c = core.compare_runs(10, 0.1, "uniform", 1.0, total, np.zeros(10)).thinned(600, log_steps)
+    x = c.steps[c.drawn(log_steps)]
+    frames = c.growth(log_steps)
+    assert frames[-1].tolist() == list(range(x.size))
+    ends = [int(f[-1]) for f in frames]
+    assert ends == sorted(set(ends)) and len(frames) == len(ends)
+    assert len(frames) == min(core.comparison.GROWTH_FRAMES, x.size if not log_steps else len(frames))
+    for frame in frames[:-1]:
+        assert frame.size <= core.comparison.GROWTH_POINTS + 1 and np.all(np.diff(frame) > 0) and frame[0] == 0
+    if total == 2000:
+        assert len(frames) >= 40, "enough distinct drawn states for a smooth run"
+        shown = x[ends].astype(float)
+        pace = np.diff(np.log10(shown[shown >= 10])) if log_steps else np.diff(shown)  # whole steps below 10
+        assert pace.max() <= 2.5 * np.median(pace), "the frames advance at an even pace on the axis drawn"
+
+
+def test_growth_frames_hand_cases():
+    assert [f.tolist() for f in core.growth_frames(np.arange(3), frames=10)] == [[0], [0, 1], [0, 1, 2]]
+    assert [f.tolist() for f in core.growth_frames(np.array([0, 5]), frames=2)] == [[0], [0, 1]]
+    log = core.growth_frames(np.array([1, 10, 100, 1000, 10000]), log_steps=True, frames=3)
+    assert [f.tolist() for f in log] == [[0], [0, 1, 2], [0, 1, 2, 3, 4]]
+
+
+def test_log_thinning_keeps_the_first_decades():
+    c = core.compare_runs(10, 0.1, "uniform", 1.0, 100_000, np.zeros(10))
+    linear, log = c.thinned(600), c.thinned(600, log_steps=True)
+    assert log.steps.size <= 600 and log.steps[0] == 0 and log.steps[-1] == 100_000
+    assert np.sum((log.steps >= 1) & (log.steps <= 100)) > 2 * np.sum((linear.steps >= 1) & (linear.steps <= 100))
+    assert np.all(np.diff(log.steps) > 0)

@@ -74,8 +74,10 @@ CASES = [
      'seed must be a whole number >= 0, got -1'),
     ("thinned", lambda: core.compare_runs(3, 0.1, 'uniform', 1.0, 10, np.zeros(3)).thinned(1),
      'max_records must be a whole number >= 2, got 1'),
-    ("prefix", lambda: core.compare_runs(3, 0.1, 'uniform', 1.0, 10, np.zeros(3)).prefix(0),
-     'count must be a whole number >= 1, got 0'),
+    ("growth_frames", lambda: core.growth_frames(np.arange(3), frames=0),
+     'frames must be a whole number >= 1, got 0'),
+    ("growth_points", lambda: core.growth_frames(np.arange(3), points=1),
+     'points must be a whole number >= 2, got 1'),
     ("compare_lr", lambda: core.compare_runs(3, 0.1, 'uniform', 0.0, 10, np.zeros(3)),
      'lr must be a positive number, got 0.0'),
     ("compare_steps", lambda: core.compare_runs(3, 0.1, 'uniform', 1.0, 0, np.zeros(3)),
@@ -144,7 +146,7 @@ def test_the_smallest_allowed_values_are_accepted():
     d = core.label_dropout(np.zeros(2), 0, 0.1, max_draws=1, checkpoints=2)
     assert d.draws.tolist() == [1]
     c = core.compare_runs(3, 0.1, "uniform", 1.0, 1, np.zeros(3))
-    assert c.thinned(2).steps.tolist() == [0, 1] and c.prefix(1).steps.tolist() == [0]
+    assert c.thinned(2).steps.tolist() == [0, 1] and [f.tolist() for f in core.growth_frames(c.steps, frames=1)] == [[0, 1]]
     assert core.make_dataset(3, 0.5, 0.0, 3, seed=0).x_train.shape == (3, 8)
     assert len(core.init_mlp((3, 1), 0).weights) == 1
     assert core.common_histogram([np.zeros(2)], bins=1)[1].tolist() == [[2]]

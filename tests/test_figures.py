@@ -14,7 +14,7 @@ from pages.ui.formatting import compact_count
 KEYS = ("title x y one_hot smoothed true_class wrong_class optimum theory true_logit wrong_mean wrong_band mean_logit "
         "y_prob y_loss target floor prob_title loss_title logits_title probs_title y_logit play pause step p data prior "
         "total current y_error mean band exact error reference path start end minimum loss sweep finite infinite "
-        "y_accuracy y_count accuracy confidence diagonal count train test error_title").split()
+        "y_accuracy y_count accuracy confidence diagonal count train test error_title run").split()
 LABELS = {key: key for key in KEYS} | {"class": "class {k}"}
 
 
@@ -116,6 +116,32 @@ def test_gap_figure(comparison, log_steps):
     assert by_name(fig, "one_hot").line.dash != by_name(fig, "smoothed").line.dash
 
 
+@pytest.mark.parametrize("builder", [figures.gap_figure, figures.logits_figure])
+@pytest.mark.parametrize("log_steps", [False, True])
+def test_run_button_draws_the_curves_growing_to_the_finished_chart(comparison, builder, log_steps):
+    """The gap and logits charts carry a client-side Run: frames from `Comparison.growth`, each trace drawn at
+    the records' steps grows through the frames' indices and ends on its finished data; the optimum stays."""
+    c = comparison
+    fig = builder(c, LABELS, log_steps)
+    x = c.steps[c.drawn(log_steps)]
+    growth = c.growth(log_steps)
+    assert len(fig.frames) == len(growth) >= 20
+    grown = [i for i, trace in enumerate(fig.data) if len(trace.x) == x.size]
+    assert len(grown) >= 3 and all(list(frame.traces) == grown for frame in fig.frames)
+    if builder is figures.gap_figure:
+        assert fig.data[-1].name == "optimum" and len(fig.data) - 1 not in grown
+    for frame, index in zip(fig.frames, growth):
+        for i, drawn in zip(frame.traces, frame.data):
+            np.testing.assert_array_equal(drawn.x, x[index])
+            np.testing.assert_array_equal(drawn.y, np.asarray(fig.data[i].y)[index])
+    for i, drawn in zip(fig.frames[-1].traces, fig.frames[-1].data):
+        np.testing.assert_array_equal(drawn.y, fig.data[i].y)      # the run ends on the finished chart
+    run, pause = fig.layout.updatemenus[0].buttons
+    assert (run.label, run.method, pause.label) == ("▶ run", "animate", "▮▮ pause")
+    assert run.args[0] is None and run.args[1]["fromcurrent"] is False, "Run starts from step 0"
+    assert list(pause.args[0]) == [None]
+
+
 def test_gap_figure_without_finite_optimum():
     c = core.compare_runs(4, 0.0, "uniform", 1.0, 100, np.zeros(4))
     fig = figures.gap_figure(c, LABELS)
@@ -208,8 +234,10 @@ def test_replay_figure_frames_hold_the_recorded_bars(comparison):
 def test_large_scene_keeps_figures_small():
     c = core.compare_runs(1000, 0.1, "uniform", 1.0, 5000, np.zeros(1000), num_records=2001)
     assert c.frame_logits.shape == (c.frame_steps.size, 2, 20)
-    size = len(figures.replay_figure(c, LABELS).to_json()) + len(figures.gap_figure(c, LABELS).to_json())
+    size = len(figures.replay_figure(c, LABELS).to_json()) + len(figures.gap_figure(c.thinned(600), LABELS).to_json())
     assert size < 1_000_000
+    for log_steps in (False, True):   # the Run animation stays small to send (the page thins to 600 records)
+        assert len(figures.logits_figure(c.thinned(600, log_steps), LABELS, log_steps).to_json()) < 700_000
 
 
 # ---------------------------------------------------------------- regulariser

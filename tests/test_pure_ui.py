@@ -71,7 +71,7 @@ def test_float_limits_follow_the_closed_forms():
 def presenter_cases():
     c = core.compare_runs(4, 0.1, "uniform", 1.0, 20, np.zeros(4))
     eps = np.array([0.1, 0.2])
-    yield figures.gap_figure(c, {k: k for k in "title x y one_hot smoothed optimum theory".split()})
+    yield figures.gap_figure(c, {k: k for k in "title x y one_hot smoothed optimum theory run pause".split()})
     yield figures.targets_figure(core.one_hot(0, 3), core.smooth_targets(0, 3, 0.1),
                                  {k: k for k in "title x y one_hot smoothed true_class wrong_class".split()})
     yield figures.gap_curves_figure([("a", "uniform", eps, eps)], (0.1, 0.1), {k: k for k in "title x y current sweep".split()},

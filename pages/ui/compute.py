@@ -26,7 +26,6 @@ RESOURCE_TTL = 900   # seconds: a class moves on; a stored scene nobody asked fo
 # the whole server): 16 comparisons × 0.5 + 24 figures × 1 + 4 experiments × 12 + SymPy ≈ 90 MB at most
 RESOURCE_BUDGET_MB = 90
 CHART_RECORDS = 600  # points per curve: more than a chart's pixel width can show, small to send
-LIVE_RECORDS = 300   # while a run is drawn live, every update is re-sent: keep it lighter still
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
@@ -144,13 +143,6 @@ def comparison(scene: core.Scene, on_progress=_quiet, on_wait=_quiet) -> core.Co
     return shared(_stored_comparison, scene, work, dynamics_cost(scene), on_progress, on_wait)
 
 
-def live_views(c: core.Comparison, updates: int):
-    """The finished run as a live view shows it growing: `updates` prefixes, evenly spaced in steps.
-    Nothing is recomputed, so pressing Run costs no computation (issue 17)."""
-    for target in np.linspace(0, c.total_steps, updates + 1)[1:]:
-        yield c.prefix(int(np.searchsorted(c.steps, target, side="right")))
-
-
 @st.cache_data(max_entries=64, show_spinner=False)
 def float_limits(scene: core.Scene) -> dict[str, core.FloatLimits]:
     """Per float type: where p_true rounds to 1, where this code's one-hot run freezes, and when."""
@@ -173,7 +165,7 @@ def dynamics_figure(kind: str, scene: core.Scene, texts: tuple, log_steps: bool)
     c = comparison(scene)
     if kind == "replay":
         return figures.replay_figure(c, dict(texts))
-    return figures.DYNAMICS_BUILDERS[kind](c.thinned(CHART_RECORDS), dict(texts), log_steps)
+    return figures.DYNAMICS_BUILDERS[kind](c.thinned(CHART_RECORDS, log_steps), dict(texts), log_steps)
 
 
 # ---------------------------------------------------------------- derivation page

@@ -9,7 +9,7 @@ from plotly.subplots import make_subplots
 
 from .. import palette
 from ..formatting import compact_count
-from .style import HEIGHTS, class_ticks, layout
+from .style import HEIGHTS, class_ticks, growing, layout, play_pause
 
 RUN_STYLE = {  # run index in Comparison arrays -> (colour, dash, legend text key)
     0: (palette.ONE_HOT, palette.ONE_HOT_DASH, "one_hot"),
@@ -26,17 +26,13 @@ def _step_axis(fig: go.Figure, log_steps: bool, total_steps: int) -> None:
         fig.update_xaxes(type="linear", range=[0, total_steps])
 
 
-def _positive_steps(steps: np.ndarray, log_steps: bool) -> slice:
-    # a log axis cannot show step 0; start from the first record instead of letting Plotly drop it
-    return slice(1, None) if log_steps and steps.size > 1 else slice(None)
-
-
 def logits_figure(c, text: dict[str, str], log_steps: bool = False) -> go.Figure:
     """z_true, the mean wrong logit with its min-max band, and the (conserved) mean logit, per run.
 
-    text: title, x, y, one_hot, smoothed, true_logit, wrong_mean, wrong_band, mean_logit.
+    text: title, x, y, one_hot, smoothed, true_logit, wrong_mean, wrong_band, mean_logit, run, pause.
+    A Run button draws the runs growing from step 0 (`c.growth`), in the browser.
     """
-    keep = _positive_steps(c.steps, log_steps)
+    keep = c.drawn(log_steps)
     x = c.steps[keep]
     fig = go.Figure()
     for run in (0, 1):
@@ -56,13 +52,15 @@ def logits_figure(c, text: dict[str, str], log_steps: bool = False) -> go.Figure
     fig.add_trace(go.Scatter(x=x, y=c.mean_logit[keep, 0], mode="lines", name=text["mean_logit"],
                              line=dict(color=palette.REFERENCE, dash=palette.THEORY_DASH, width=2)))
     _step_axis(fig, log_steps, c.total_steps)
-    return layout(fig, text["title"], text["x"], text["y"], height=HEIGHTS["logits"])
+    fig = layout(fig, text["title"], text["x"], text["y"], height=HEIGHTS["logits"])
+    return growing(fig, x, c.growth(log_steps), text["run"], text["pause"])
 
 
 def gap_figure(c, text: dict[str, str], log_steps: bool = False) -> go.Figure:
     """The gap z_true - mean wrong logit for both runs, the closed-form optimum (dashed) and the
-    one-hot theory curve (dotted). text: title, x, y, one_hot, smoothed, optimum, theory."""
-    keep = _positive_steps(c.steps, log_steps)
+    one-hot theory curve (dotted). text: title, x, y, one_hot, smoothed, optimum, theory, run, pause.
+    A Run button draws the runs growing from step 0 (`c.growth`), in the browser; the optimum stays."""
+    keep = c.drawn(log_steps)
     x = c.steps[keep]
     fig = go.Figure()
     for run in (0, 1):
@@ -75,14 +73,15 @@ def gap_figure(c, text: dict[str, str], log_steps: bool = False) -> go.Figure:
         fig.add_trace(go.Scatter(x=[x[0], c.total_steps], y=[c.optimal_gap, c.optimal_gap], mode="lines",
                                  name=text["optimum"], line=dict(color=palette.SMOOTHED, dash=palette.OPTIMUM_DASH, width=2)))
     _step_axis(fig, log_steps, c.total_steps)
-    return layout(fig, text["title"], text["x"], text["y"], height=HEIGHTS["gap"])
+    fig = layout(fig, text["title"], text["x"], text["y"], height=HEIGHTS["gap"])
+    return growing(fig, x, c.growth(log_steps), text["run"], text["pause"])
 
 
 def probability_loss_figure(c, text: dict[str, str], log_steps: bool = False) -> go.Figure:
     """Left: p_true with each run's target; right: the loss with its floor (the targets' entropy).
 
     text: title, x, y_prob, y_loss, one_hot, smoothed, target, floor, prob_title, loss_title."""
-    keep = _positive_steps(c.steps, log_steps)
+    keep = c.drawn(log_steps)
     x = c.steps[keep]
     fig = make_subplots(rows=1, cols=2, subplot_titles=(text["prob_title"], text["loss_title"]), horizontal_spacing=0.12)
     end = [x[0], c.total_steps]
@@ -105,7 +104,7 @@ def probability_loss_figure(c, text: dict[str, str], log_steps: bool = False) ->
 
 def wrong_gradient_figure(c, text: dict[str, str], log_steps: bool = False) -> go.Figure:
     """max_k |p_k - q_k| over the wrong classes, on a log axis. text: title, x, y, one_hot, smoothed."""
-    keep = _positive_steps(c.steps, log_steps)
+    keep = c.drawn(log_steps)
     fig = go.Figure()
     for run in (0, 1):
         colour, dash, name_key = RUN_STYLE[run]
@@ -146,15 +145,11 @@ def replay_figure(c, text: dict[str, str]) -> go.Figure:
     fig.update_yaxes(range=[0, 1.05], row=1, col=2)
     # class labels such as "1" would make Plotly guess a numeric axis and drop "0★": force categories
     fig.update_xaxes(type="category")
-    play = dict(frame=dict(duration=REPLAY_FRAME_MS, redraw=True), transition=dict(duration=0), fromcurrent=True,
-                mode="immediate")
     fig.update_layout(
         barmode="group",
-        # Play / Pause at the bottom left; "▮▮" is in the same font block as "▶" (a "⏸" showed as a box)
-        updatemenus=[dict(type="buttons", direction="left", x=0.0, y=-0.3, xanchor="left", yanchor="top", showactive=False,
-                          buttons=[dict(label="▶ " + text["play"], method="animate", args=[None, play]),
-                                   dict(label="▮▮ " + text["pause"], method="animate",
-                                        args=[[None], dict(frame=dict(duration=0, redraw=False), mode="immediate")])])],
+        # Play / Pause at the bottom left
+        updatemenus=[play_pause(text["play"], text["pause"], REPLAY_FRAME_MS, redraw=True, from_current=True,
+                                x=0.0, y=-0.3, xanchor="left", yanchor="top")],
         # the slider right of the buttons, its current value printed at its right end (clear of the buttons)
         sliders=[dict(active=last, x=0.3, len=0.7, y=-0.22, yanchor="top",
                       currentvalue=dict(prefix=text["step"] + " ", font=dict(size=15), xanchor="right"),

@@ -3,6 +3,7 @@ presenter mode's larger copy. Change the look of all charts here."""
 
 from __future__ import annotations
 
+import numpy as np
 import plotly.graph_objects as go
 
 FONT = dict(size=15)
@@ -32,6 +33,39 @@ def layout(fig: go.Figure, title: str, x_title: str, y_title: str, height: int =
     )
     fig.update_xaxes(title_text=x_title)
     fig.update_yaxes(title_text=y_title)
+    return fig
+
+
+GROW_FRAME_MS = 60   # the pace of a run drawn growing: one frame every 60 ms (48 frames: about 3 s)
+
+
+def play_pause(play: str, pause: str, frame_ms: int, redraw: bool, from_current: bool, **place) -> dict:
+    """Play and Pause buttons for a figure's frames, placed by `place` (x, y, xanchor, yanchor). "▮▮" is in
+    the same font block as "▶" (a "⏸" showed as a box where a font is missing)."""
+    play_args = dict(frame=dict(duration=frame_ms, redraw=redraw), transition=dict(duration=0),
+                     fromcurrent=from_current, mode="immediate")
+    return dict(type="buttons", direction="left", showactive=False, **place,
+                buttons=[dict(label="▶ " + play, method="animate", args=[None, play_args]),
+                         dict(label="▮▮ " + pause, method="animate",
+                              args=[[None], dict(frame=dict(duration=0, redraw=False), mode="immediate")])])
+
+
+def growing(fig: go.Figure, x, frames, play: str, pause: str) -> go.Figure:
+    """`fig` with a client-side animation that draws its curves growing from the first record to the last.
+
+    x: the step values the curves are drawn at; frames: per frame, the indices into x it draws
+    (`lsr_core.growth_frames`, whose last frame draws everything). Every trace drawn at exactly x grows;
+    the others (a constant optimum line, say) stay. The y axes keep the finished chart's range, so the
+    run grows into a fixed frame. A "Run" button starts it from step 0.
+    """
+    grown = [i for i, trace in enumerate(fig.data) if trace.x is not None and len(trace.x) == len(x)
+             and np.array_equal(np.asarray(trace.x), x)]
+    values = [np.asarray(fig.data[i].y) for i in grown]
+    # Run above the plot's top right corner, clear of the title on the left and the legend below
+    fig.update_layout(updatemenus=[play_pause(play, pause, GROW_FRAME_MS, redraw=False, from_current=False,
+                                              x=1.0, xanchor="right", y=1.02, yanchor="bottom")])
+    fig.frames = [go.Frame(name=str(n), traces=grown, data=[go.Scatter(x=x[index], y=y[index]) for y in values])
+                  for n, index in enumerate(frames)]
     return fig
 
 
