@@ -109,12 +109,14 @@ def main() -> None:
                                    help=t("derivation.K_help"), persist_state="session")
     with st.spinner(t("derivation.deriving", K=num_classes)):
         stepper(int(num_classes))
-    st.divider()
-    numeric_panel(int(num_classes))
-    st.divider()
-    optimum_section()
-    st.divider()
-    regulariser_section()
+    # what follows from the gradient, folded into tabs so the derivation itself fits in about two screens
+    numeric, optimum, regulariser = st.tabs([t(f"derivation.tab_{name}") for name in ("numeric", "optimum", "regulariser")])
+    with numeric:
+        numeric_panel(int(num_classes))
+    with optimum:
+        optimum_section()
+    with regulariser:
+        regulariser_section()
     write_to_url(PARAMS)
 
 

@@ -120,10 +120,13 @@ def readouts(c, scene: core.Scene) -> None:
     m3.metric(t("dynamics.metric_one_hot_gap"), number(c.gap[-1, 0]))
     m3.caption(t("dynamics.metric_one_hot_note", log=number(c.log_rate_time[-1]), theory=number(c.theory_gap[-1]),
                  lead=number(c.flow_lead)))
-    m4.metric(t("dynamics.metric_saturation"), "≈ " + number(f64.freeze_gap, 2))
-    m4.caption(t("dynamics.metric_saturation_note", r64=number(f64.rounding_gap, 2), r32=number(f32.rounding_gap, 2),
-                 f64=number(f64.freeze_gap, 2), s64=number(f64.steps_to_freeze, 0),
-                 f32=number(f32.freeze_gap, 2), s32=number(f32.steps_to_freeze, 0)))
+    # the whole story of the freeze in the metric's help; a one-line reading under it
+    m4.metric(t("dynamics.metric_saturation"), "≈ " + number(f64.freeze_gap, 2),
+              help=t("dynamics.metric_saturation_note", r64=number(f64.rounding_gap, 2), r32=number(f32.rounding_gap, 2),
+                     f64=number(f64.freeze_gap, 2), s64=number(f64.steps_to_freeze, 0),
+                     f32=number(f32.freeze_gap, 2), s32=number(f32.steps_to_freeze, 0)))
+    m4.caption(t("dynamics.metric_saturation_short", r64=number(f64.rounding_gap, 2), f64=number(f64.freeze_gap, 2),
+                 f32=number(f32.freeze_gap, 2)))
 
 
 def results(scene: core.Scene, log_steps: bool) -> None:
@@ -134,37 +137,39 @@ def results(scene: core.Scene, log_steps: bool) -> None:
         progress, t("dynamics.computing"), compute.dynamics_cost(scene)))
     progress.caption(t("dynamics.run_hint", steps=count(scene.steps)))
     scene_messages(result)
-    # fixed-height slots: while a chart is being replaced, Streamlit briefly shows the old and the new
-    # one together, which would otherwise push the page down and back up. The gap chart comes straight
-    # after Run, so the button and the growing curve are on screen together (the readouts follow it).
+    # fixed-height slots: while a chart is being replaced (a new scene), Streamlit briefly shows the old and
+    # the new one together, which would otherwise push the page down and back up
     left, right = st.columns(2, gap="medium")
     slots = {"gap": chart_slot(left, "gap"), "logits": chart_slot(right, "logits")}
     readouts(result, scene)
     st.markdown(t("dynamics.explain_gap"))
-    slots["prob"] = chart_slot(st, "prob")
-    left2, right2 = st.columns([3, 2], gap="medium")
-    slots["grad"] = chart_slot(left2, "grad")
-    with right2:
-        st.markdown(t("dynamics.explain_gradient", floor=number(core.GRADIENT_FLOOR)))
-        st.markdown(t("dynamics.explain_mean"))
     theory_case = "equal" if result.wrong_logits_start_equal else "unequal"
     st.markdown(t(f"dynamics.explain_theory.{theory_case}", lead=number(result.flow_lead)))
     st.caption(t("summary.dynamics", steps=count(result.total_steps), one_hot=number(result.gap[-1, 0]),
                  smoothed=number(result.gap[-1, 1]), optimum=number(result.optimal_gap),
                  p_one_hot=number(result.p_true[-1, 0]), p_smoothed=number(result.p_true[-1, 1]),
                  grad_one_hot=number(result.wrong_gradient[-1, 0]), grad_smoothed=number(result.wrong_gradient[-1, 1])))
-    st.subheader(t("dynamics.replay_heading"))
-    st.caption(t("dynamics.replay_caption", shown=result.shown_classes.size, K=result.num_classes))
-    replay = chart_slot(st, "replay")   # fixed height: the page below does not move while it is redrawn
+    # the rest of the story folded into tabs, so the main one fits in about two screens
+    confidence, gradient, replay_tab, home = st.tabs([t("dynamics.prob_loss_title"), t("dynamics.tab_gradient"),
+                                                      t("dynamics.replay_heading"), t("export.title")])
+    slots["prob"] = chart_slot(confidence, "prob")
+    left2, right2 = gradient.columns([3, 2], gap="medium")
+    slots["grad"] = chart_slot(left2, "grad")
+    with right2:
+        st.markdown(t("dynamics.explain_gradient", floor=number(core.GRADIENT_FLOOR)))
+        st.markdown(t("dynamics.explain_mean"))
+    replay_tab.caption(t("dynamics.replay_caption", shown=result.shown_classes.size, K=result.num_classes))
+    replay = chart_slot(replay_tab, "replay")   # fixed height: the page below does not move while it is redrawn
 
     draw_charts(slots, scene, texts, log_steps)
     charts.show(replay, compute.dynamics_figure("replay", scene, compute.freeze(texts["replay"]), False),
-                        key="dyn_replay")
+                key="dyn_replay")
+    with home:
+        take_home(scene)
 
 
 def take_home(scene: core.Scene) -> None:
     """The scene as a CSV of every recorded step, and as a PyTorch script to continue in a notebook."""
-    st.subheader(t("export.title"))
     c = compute.comparison(scene)
     left, right = st.columns([2, 5])
     charts.csv_download(left, lambda: exports.dynamics_columns(c), "label_smoothing_dynamics.csv", "dyn_csv")
@@ -178,7 +183,6 @@ def main() -> None:
     begin_page("dynamics", PARAMS)
     scene, log_steps = controls()
     results(scene, log_steps)
-    take_home(scene)
 
 
 main()

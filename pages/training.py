@@ -191,15 +191,17 @@ def main() -> None:
     views = compute.training_views(settings)
     calibration_section(e, views)   # the reliability diagrams first: the page's main picture
     metrics_section(e)
-    st.divider()
-    curves_section(e)
-    st.divider()
-    features_section(settings)
-    st.divider()
-    gaps_section(e, views)
-    st.divider()
-    st.subheader(t("training.paper_title"))
-    st.markdown(t("training.paper_text"))
+    # the rest folded into tabs, so the main story (calibration and the numbers) fits in about two screens
+    curves, features, gaps, paper = st.tabs([t(f"training.tab_{name}") for name in ("curves", "features", "gaps", "paper")])
+    with curves:
+        curves_section(e)
+    with features:
+        features_section(settings)
+    with gaps:
+        gaps_section(e, views)
+    with paper:
+        st.subheader(t("training.paper_title"))
+        st.markdown(t("training.paper_text"))
     write_to_url(PARAMS)
 
 

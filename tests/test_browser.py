@@ -69,8 +69,7 @@ def test_dynamics_run_replay_and_moving_optimum(server, page, lang):
       const tick = () => {
         const plots = Array.from(document.querySelectorAll('.js-plotly-plot'));
         const gap = plots[0], x = gap && gap._fullData && gap._fullData[0] ? gap._fullData[0].x : null;
-        const headings = document.querySelectorAll('[data-testid="stHeading"]');
-        const below = headings[headings.length - 1];   // "Take it home", below every chart and the replay
+        const below = document.querySelector('[role="tablist"]');   // the tabs below the main charts
         window.__live.push({t: performance.now() - t0, plots: plots.length,
                             empty: plots.filter(g => !g.querySelector('.scatterlayer .trace, .barlayer .trace')).length,
                             last: x ? x[x.length - 1] : null, points: x ? x.length : 0,
@@ -94,6 +93,7 @@ def test_dynamics_run_replay_and_moving_optimum(server, page, lang):
     assert_clean(page)
 
     # the replay scrubber: go to the first frame, then press Play and watch the step label advance
+    page.get_by_role("tab", name=lookup(lang, "dynamics.replay_heading")).click()
     replay = page.locator(".js-plotly-plot").nth(4)
     replay.scroll_into_view_if_needed()
     rail = replay.locator(".slider-rail-touch-rect").first

@@ -45,8 +45,26 @@ def test_lesson_link_in_presenter_mode(server, page):
     assert_clean(page)
 
 
+@pytest.mark.parametrize("query", ["dynamics?hide=eps,conv,lr", "dynamics?hide=K,steps,init,logx",
+                                   "training?hide=eps,overlap,noise", "by_hand?hide=eps"])
+def test_hidden_controls_leave_no_holes(server, page, query):
+    """A lesson link's hidden controls take their columns with them: no visible column is left holding only
+    hidden widgets (a hole, with the next control floating on its own)."""
+    open_page(page, f"{server}/{query}")
+    holes = page.evaluate("""() => Array.from(document.querySelectorAll('[data-testid="stColumn"]')).filter(column => {
+        const box = column.getBoundingClientRect(), keyed = column.querySelectorAll('[class*="st-key-"]');
+        return box.width > 0 && box.height > 0 && keyed.length
+            && !Array.from(keyed).some(el => el.getBoundingClientRect().height > 0); })
+        .map(column => Array.from(column.querySelectorAll('[class*="st-key-"]')).map(el => el.className).join(' '))""")
+    assert holes == []
+    hidden = query.split("hide=")[1].split(",")
+    assert page.locator('[class*="st-key-"]:visible').count() > 0 and len(hidden) >= 1
+    assert_clean(page)
+
+
 def test_csv_download_holds_the_trajectory(server, page):
     open_page(page, f"{server}/dynamics?K=4&steps=200")
+    page.get_by_role("tab", name=lookup("en", "export.title")).click()
     with page.expect_download(timeout=30_000) as info:
         page.locator(".st-key-dyn_csv").get_by_role("button", name=lookup("en", "export.csv")).click()
     download = info.value

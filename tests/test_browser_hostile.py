@@ -96,8 +96,9 @@ def test_hostile_values_in_every_parameter_render_inert(server, browser, app_tes
     assert facts["katexErrors"] == clean["katexErrors"]
 
 
-def test_repeated_parameter_last_value_wins(server, browser):
-    context, tab, _ = visit(browser, f"{server}/?K=3&K=5")
+@pytest.mark.parametrize("path", ["/", "/home"])   # /home is an alias that passes the query on
+def test_repeated_parameter_last_value_wins(server, browser, path):
+    context, tab, _ = visit(browser, f"{server}{path}?K=3&K=5")
     value = tab.locator(".st-key-home_K input").input_value()
     context.close()
     assert value == "5"

@@ -90,7 +90,7 @@ def test_presenter_mode_from_the_url(app_test):
     assert set(chart_font_sizes(present)) == {round(figures.FONT["size"] * figures.PRESENTER_FONT)}
     # the one-line lead replaces the long one; the toggle shows the mode and stays in the URL
     leads = [m.value for m in present.main.markdown]
-    assert any("Press **Run**" in m for m in leads) and present.toggle(key="present").value is True
+    assert lookup("en", "dynamics.lead_short") in leads and present.toggle(key="present").value is True
     assert present.query_params["present"] == "True"
     assert len(present.main.markdown) < len(plain.main.markdown) + 1
 

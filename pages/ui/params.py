@@ -150,6 +150,23 @@ def hidden_keys(params, text: str) -> tuple[list[str], list[tuple[str, str, str]
     return keys, rejected
 
 
+def hide_css(keys) -> str:
+    """Pure: the CSS that hides the widgets `keys` (every keyed widget sits in an element with the class
+    st-key-<key>) and every column left with nothing but hidden widgets, so the controls that stay close up
+    instead of leaving holes. Keys are widget keys from the page's own Params, never URL text.
+
+    >>> hide_css(["dyn_eps"])
+    '.st-key-dyn_eps, [data-testid="stColumn"]:has(.st-key-dyn_eps):not(:has([class*="st-key-"]:not(.st-key-dyn_eps))) { display: none; }'
+    >>> hide_css([])
+    ''
+    """
+    if not keys:
+        return ""
+    widgets = ", ".join(f".st-key-{key}" for key in keys)
+    others = "".join(f":not(.st-key-{key})" for key in keys)
+    return f'{widgets}, [data-testid="stColumn"]:has({widgets}):not(:has([class*="st-key-"]{others})) {{ display: none; }}'
+
+
 def url_notices(rejected, lookup) -> list[str]:
     """Pure: the notice texts for rejected (name, text, allowed) triples: the first `MAX_NOTICES` named,
     every URL text inert (`inert`), the rest counted in one more line. `lookup(key, **values)` is `t`.

@@ -13,7 +13,7 @@ from streamlit.runtime.pages_manager import PagesManager
 
 from .charts import presenting
 from .i18n import t
-from .params import HIDE_URL, hidden_keys
+from .params import HIDE_URL, hidden_keys, hide_css
 from .url_state import seed_from_url, show_url_notices
 
 _run = threading.local()  # per script-run thread: is the shell on the stack right now?
@@ -39,9 +39,8 @@ def begin_page(section: str, params) -> None:
     _run.params = params   # for the lesson-link builder the shell draws after the page
     rejected = seed_from_url(params)
     keys, unknown = hidden_keys(params, st.query_params.get(HIDE_URL, ""))
-    if keys:
-        # every keyed widget sits in an element with the class st-key-<key>; its value still comes from the URL
-        st.html("<style>" + ", ".join(f".st-key-{key}" for key in keys) + " { display: none; }</style>")
+    if keys:   # hidden, with the columns they leave empty; their values still come from the URL
+        st.html(f"<style>{hide_css(keys)}</style>")
     st.title(t(f"{section}.title"))
     st.markdown(t(f"{section}.lead_short" if presenting() else f"{section}.lead"))
     show_url_notices(getattr(_run, "shell_rejected", []) + rejected + unknown)
