@@ -56,3 +56,41 @@ def test_every_field_is_a_name_and_literal_braces_are_doubled(lang):
     bad = {key: names for key, text in load_catalogue(lang).items()
            if (names := [n for n in fields(text) if not n.isidentifier()])}
     assert not bad
+
+
+def _punctuation(char: str) -> bool:
+    import unicodedata
+    return unicodedata.category(char)[0] in "PS"
+
+
+def unrendered_bold(text: str) -> list[str]:
+    """The ** pairs in `text` that CommonMark would print literally: an opening ** must be left-flanking
+    (not followed by a space; if followed by punctuation or a symbol such as ▶, then preceded by a space,
+    punctuation or the start), a closing one right-flanking (the mirror image). Chinese text trips on this:
+    "的**▶ 运行**" prints its asterisks."""
+    import re
+
+    bad = []
+    marks = [m.start() for m in re.finditer(r"\*\*", text)]
+    for n, at in enumerate(marks):
+        before = text[at - 1] if at else " "
+        after = text[at + 2] if at + 2 < len(text) else " "
+        if n % 2 == 0:
+            ok = not after.isspace() and (not _punctuation(after) or before.isspace() or _punctuation(before))
+        else:
+            ok = not before.isspace() and (not _punctuation(before) or after.isspace() or _punctuation(after))
+        if not ok:
+            bad.append(text[max(0, at - 8):at + 10])
+    return bad
+
+
+def test_unrendered_bold_is_detected():
+    assert unrendered_bold("点击差距图上的**▶ 运行**。") == ["点击差距图上的**▶ 运行**。"]
+    assert unrendered_bold("点击差距图上的 ▶ **运行**。") == [] and unrendered_bold("Press **▶ Run** now") == []
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_bold_text_renders(lang):
+    catalogue = load_catalogue(lang)
+    bad = {key: found for key, text in catalogue.items() if (found := unrendered_bold(text))}
+    assert not bad

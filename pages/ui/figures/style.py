@@ -8,7 +8,7 @@ import plotly.graph_objects as go
 
 FONT = dict(size=15)
 MAX_BARS = 20  # bar charts over classes show at most this many
-HEIGHTS = {"targets": 360, "gap": 420, "logits": 420, "prob": 400, "grad": 380, "replay": 520,
+HEIGHTS = {"targets": 360, "gap": 460, "logits": 460, "prob": 400, "grad": 380, "replay": 520,
            "reliability": 460, "curves": 400, "projection": 440, "gap_hist": 400}  # pixels
 MARGIN = dict(l=60, r=20, t=50, b=40)
 LEGEND_BELOW = dict(orientation="h", yanchor="top", y=-0.28, xanchor="left", x=0.0)
@@ -37,6 +37,7 @@ def layout(fig: go.Figure, title: str, x_title: str, y_title: str, height: int =
 
 
 GROW_FRAME_MS = 60   # the pace of a run drawn growing: one frame every 60 ms (48 frames: about 3 s)
+GROW_TOP_MARGIN = 100   # pixels above the plot of a chart with Run: a line for the title, one for the buttons
 
 
 def play_pause(play: str, pause: str, frame_ms: int, redraw: bool, from_current: bool, **place) -> dict:
@@ -61,9 +62,11 @@ def growing(fig: go.Figure, x, frames, play: str, pause: str) -> go.Figure:
     grown = [i for i, trace in enumerate(fig.data) if trace.x is not None and len(trace.x) == len(x)
              and np.array_equal(np.asarray(trace.x), x)]
     values = [np.asarray(fig.data[i].y) for i in grown]
-    # Run above the plot's top right corner, clear of the title on the left and the legend below
-    fig.update_layout(updatemenus=[play_pause(play, pause, GROW_FRAME_MS, redraw=False, from_current=False,
-                                              x=1.0, xanchor="right", y=1.02, yanchor="bottom")])
+    # the title on the first line of a taller top margin, Run and Pause on the second, just above the plot:
+    # side by side they covered a long title in presenter mode's larger type
+    fig.update_layout(margin=dict(t=GROW_TOP_MARGIN), title=dict(y=1.0, yref="container", yanchor="top", pad=dict(t=8)),
+                      updatemenus=[play_pause(play, pause, GROW_FRAME_MS, redraw=False, from_current=False,
+                                              x=0.0, xanchor="left", y=1.02, yanchor="bottom")])
     fig.frames = [go.Frame(name=str(n), traces=grown, data=[go.Scatter(x=x[index], y=y[index]) for y in values])
                   for n, index in enumerate(frames)]
     return fig
