@@ -19,6 +19,12 @@ OVERFLOW = """() => {
   check('[data-testid="stMetricValue"] > div', 'metric');
   check('.katex-display', 'formula');
   check('[data-testid="stTable"] td, [data-testid="stTable"] th', 'table cell');
+  // a chart's title or button is cut off where it runs past the chart's right edge (Plotly does not wrap)
+  document.querySelectorAll('.js-plotly-plot').forEach(plot => {
+    const right = plot.getBoundingClientRect().right;
+    plot.querySelectorAll('.gtitle, .updatemenu-button').forEach(el => {
+      if (el.checkVisibility() && el.getBoundingClientRect().right > right + 1)
+        out.push(`chart text "${el.textContent.slice(0, 30)}" ends at ${Math.round(el.getBoundingClientRect().right)} > ${Math.round(right)}`); }); });
   return out; }"""
 
 
