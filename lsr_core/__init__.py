@@ -26,10 +26,14 @@ from .experiment import (
     common_histogram,
     logit_gaps,
     make_dataset,
+    digits_dataset,
+    ConfidentMistakes,
+    confident_mistakes,
     run_experiment,
     template_projection,
 )
 from . import cost
+from .digits import load_digits
 from .closed_form import (
     GapSweep,
     PriorOptimum,
@@ -134,6 +138,10 @@ __all__ = [
     "common_histogram",
     "logit_gaps",
     "make_dataset",
+    "digits_dataset",
+    "ConfidentMistakes",
+    "confident_mistakes",
+    "load_digits",
     "run_experiment",
     "template_projection",
     "Comparison",

@@ -24,10 +24,13 @@ from .calibration import (
 )
 from .classifier import MLP, Adam, forward, init_mlp, loss_and_gradient
 from .closed_form import optimal_logit_gap
+from .digits import DIGIT_CLASSES, DIGIT_SIDE, DIGITS_TRAIN_MAX, digits_split, load_digits
 from .losses import softmax
 from .targets import one_hot, smooth_targets
 
-INPUT_DIMENSIONS = 8
+INPUT_DIMENSIONS = 8         # of the Gaussian clusters (the digits have 64 pixels)
+DATA_SOURCES = ("clusters", "digits")
+DEFAULT_OVERLAP = 0.4
 HIDDEN = (64, 64)
 VALIDATION_SIZE = 1000
 TEST_SIZE = 2000
@@ -50,6 +53,24 @@ class ExperimentSettings:
     eps: float
     prior: str = "uniform"
     epochs: int = 60
+    data: str = "clusters"
+
+    @staticmethod
+    def make(data: str, num_classes: int, overlap: float, noise: float, train_size: int, seed: int, eps: float,
+             prior: str = "uniform", epochs: int = 60) -> "ExperimentSettings":
+        """Settings as the page's controls give them, made canonical: the digits have K = 10, no overlap
+        setting (`DEFAULT_OVERLAP` is stored) and at most `DIGITS_TRAIN_MAX` training images, so two
+        control states that train the same models share one cache entry.
+
+        >>> s = ExperimentSettings.make("digits", 3, 0.9, 0.0, 5000, 0, 0.1)
+        >>> s.num_classes, s.overlap, s.train_size
+        (10, 0.4, 1000)
+        """
+        if data not in DATA_SOURCES:
+            raise ValueError(f"data must be one of {DATA_SOURCES}, got {data!r}")
+        if data == "digits":
+            num_classes, overlap, train_size = DIGIT_CLASSES, DEFAULT_OVERLAP, min(train_size, DIGITS_TRAIN_MAX)
+        return ExperimentSettings(num_classes, overlap, noise, train_size, seed, eps, prior, epochs, data)
 
     @property
     def chance(self) -> float:
@@ -66,7 +87,7 @@ class ExperimentSettings:
 
     def run(self, on_progress: Callable[[float], None] | None = None) -> "Experiment":
         return run_experiment(self.num_classes, self.overlap, self.noise, self.train_size, self.seed, self.eps,
-                              self.prior, self.epochs, on_progress=on_progress)
+                              self.prior, self.epochs, on_progress=on_progress, data=self.data)
 
 
 @dataclass(frozen=True)
@@ -86,6 +107,7 @@ class Dataset:
     y_val: np.ndarray
     x_test: np.ndarray
     y_test: np.ndarray
+    source: str = "clusters"   # one of DATA_SOURCES
 
     @property
     def flipped(self) -> int:
@@ -118,9 +140,41 @@ def make_dataset(num_classes: int, overlap: float, noise: float, train_size: int
     x_train, y_true = sample(train_size)
     x_val, y_val = sample(VALIDATION_SIZE)
     x_test, y_test = sample(TEST_SIZE)
-    flip = rng.random(train_size) < noise
-    other = (y_true + rng.integers(1, num_classes, train_size)) % num_classes   # never the true class
-    return Dataset(num_classes, means, x_train, np.where(flip, other, y_true), y_true, x_val, y_val, x_test, y_test)
+    return Dataset(num_classes, means, x_train, _noisy(rng, y_true, noise, num_classes), y_true, x_val, y_val,
+                   x_test, y_test)
+
+
+def _noisy(rng: np.random.Generator, labels: np.ndarray, noise: float, num_classes: int) -> np.ndarray:
+    """`labels` with a fraction `noise` replaced by a different class drawn uniformly."""
+    flip = rng.random(labels.size) < noise
+    other = (labels + rng.integers(1, num_classes, labels.size)) % num_classes   # never the true class
+    return np.where(flip, other, labels)
+
+
+def digits_dataset(noise: float, train_size: int, seed: int = 0) -> Dataset:
+    """The 8×8 digits (K = 10, 64 inputs in [0, 1]) split by `seed` (`digits.digits_split`): 500 test and
+    297 validation images, and the first `train_size` (≤ 1,000) of the rest for training, with a fraction
+    `noise` of their labels flipped. `means` holds each class's mean training image.
+
+    >>> d = digits_dataset(0.0, 100, seed=0)
+    >>> d.x_train.shape, d.x_test.shape, d.x_val.shape, d.source
+    ((100, 64), (500, 64), (297, 64), 'digits')
+    """
+    noise = float(noise)
+    if not 0.0 <= noise <= 1.0:
+        raise ValueError(f"noise must lie in [0, 1], got {noise!r}")
+    train_size = check_count("train_size", train_size, DIGIT_CLASSES)
+    if train_size > DIGITS_TRAIN_MAX:
+        raise ValueError(f"train_size must be at most {DIGITS_TRAIN_MAX} for the digits, got {train_size}")
+    images, labels = load_digits()
+    test, val, pool = digits_split(seed)
+    train = pool[:train_size]
+    y_true = labels[train]
+    means = np.stack([images[train][y_true == k].mean(axis=0) if np.any(y_true == k) else np.zeros(images.shape[1])
+                      for k in range(DIGIT_CLASSES)])
+    rng = np.random.default_rng([seed, 1])   # the label noise: its own stream, apart from the split
+    return Dataset(DIGIT_CLASSES, means, images[train], _noisy(rng, y_true, noise, DIGIT_CLASSES), y_true,
+                   images[val], labels[val], images[test], labels[test], source="digits")
 
 
 @dataclass(frozen=True)
@@ -231,8 +285,9 @@ class Experiment:
 
 def run_experiment(num_classes: int, overlap: float, noise: float, train_size: int, seed: int,
                    eps: float, prior: str = "uniform", epochs: int = 60, rate: float = 0.003,
-                   on_progress: Callable[[float], None] | None = None) -> Experiment:
-    """Make the data, train the one-hot and the smoothed model from the same start, evaluate both.
+                   on_progress: Callable[[float], None] | None = None, data: str = "clusters") -> Experiment:
+    """Make the data (Gaussian clusters, or with `data="digits"` the 8×8 digits, where `num_classes` must be
+    10 and `overlap` is not used), train the one-hot and the smoothed model from the same start, evaluate both.
 
     `on_progress(fraction)` is called after every epoch of either run (for a progress bar).
     """
@@ -240,8 +295,15 @@ def run_experiment(num_classes: int, overlap: float, noise: float, train_size: i
     check_prior_name(prior)
     epochs = check_count("epochs", epochs, 1)
     rate = check_positive("rate", rate)
-    data = make_dataset(num_classes, overlap, noise, train_size, seed)
-    start = init_mlp((INPUT_DIMENSIONS, *HIDDEN, data.num_classes), seed)
+    if data == "digits":
+        if num_classes != DIGIT_CLASSES:
+            raise ValueError(f"num_classes must be {DIGIT_CLASSES} for the digits, got {num_classes!r}")
+        data = digits_dataset(noise, train_size, seed)
+    elif data == "clusters":
+        data = make_dataset(num_classes, overlap, noise, train_size, seed)
+    else:
+        raise ValueError(f"data must be one of {DATA_SOURCES}, got {data!r}")
+    start = init_mlp((data.x_train.shape[1], *HIDDEN, data.num_classes), seed)
     runs = []
     for index, targets in enumerate((one_hot(data.y_train, data.num_classes),
                                      smooth_targets(data.y_train, data.num_classes, eps, prior))):
@@ -254,6 +316,49 @@ def run_experiment(num_classes: int, overlap: float, noise: float, train_size: i
     temperature = fit_temperature(plain.val_logits, data.y_val)
     scaled = evaluate(plain.test_logits, data.y_test, plain.metrics.train_accuracy, temperature)
     return Experiment(data, eps, prior, runs[0], runs[1], temperature, scaled)
+
+
+@dataclass(frozen=True)
+class ConfidentMistakes:
+    """The test images the one-hot model got wrong with the highest confidence, and what the smoothed model
+    (same data, same start) said about the same images. Arrays `(M,)` unless noted."""
+
+    index: np.ndarray               # test-set indices, most confident mistake first
+    images: np.ndarray              # (M, 8, 8) pixel values in [0, 1]
+    true: np.ndarray                # the true digit
+    one_hot_class: np.ndarray       # the one-hot model's (wrong) answer
+    one_hot_confidence: np.ndarray  # ... and its probability
+    one_hot_true: np.ndarray        # the one-hot model's probability of the true digit
+    smoothed_class: np.ndarray      # the smoothed model's answer
+    smoothed_confidence: np.ndarray  # ... and its probability
+    smoothed_true: np.ndarray       # the smoothed model's probability of the true digit
+
+    @property
+    def smoothed_right(self) -> np.ndarray:
+        return self.smoothed_class == self.true
+
+
+def confident_mistakes(e: Experiment, count: int = 6) -> ConfidentMistakes:
+    """The `count` (or fewer) test digits the one-hot model got wrong with the highest confidence, ties broken
+    by test index; only for the digits.
+
+    >>> m = confident_mistakes(run_experiment(10, 0.4, 0.0, 200, 0, 0.1, epochs=5, data="digits"), 3)
+    >>> m.images.shape, bool(np.all(m.one_hot_class != m.true)), bool(np.all(np.diff(m.one_hot_confidence) <= 0))
+    ((3, 8, 8), True, True)
+    """
+    if e.data.source != "digits":
+        raise ValueError("confident mistakes are shown for the digits only")
+    count = check_count("count", count, 1)
+    p_one, p_smooth = e.one_hot.test_probabilities(), e.smoothed.test_probabilities()
+    y = e.data.y_test
+    guess = p_one.argmax(axis=1)
+    wrong = np.flatnonzero(guess != y)
+    order = wrong[np.lexsort((wrong, -p_one[wrong, guess[wrong]]))][:count]
+    rows = np.arange(order.size)
+    smooth_guess = p_smooth[order].argmax(axis=1)
+    return ConfidentMistakes(order, e.data.x_test[order].reshape(-1, DIGIT_SIDE, DIGIT_SIDE), y[order],
+                             guess[order], p_one[order, guess[order]], p_one[order, y[order]],
+                             smooth_guess, p_smooth[order][rows, smooth_guess], p_smooth[order, y[order]])
 
 
 def logit_gaps(logits, labels) -> np.ndarray:
