@@ -26,6 +26,9 @@ from .experiment import (
     common_histogram,
     logit_gaps,
     make_dataset,
+    split_sizes,
+    DATA_SOURCES,
+    DEFAULT_OVERLAP,
     digits_dataset,
     ConfidentMistakes,
     confident_mistakes,
@@ -33,7 +36,7 @@ from .experiment import (
     template_projection,
 )
 from . import cost
-from .digits import load_digits
+from .digits import DIGIT_CLASSES, load_digits
 from .closed_form import (
     GapSweep,
     PriorOptimum,
@@ -138,6 +141,10 @@ __all__ = [
     "common_histogram",
     "logit_gaps",
     "make_dataset",
+    "split_sizes",
+    "DATA_SOURCES",
+    "DEFAULT_OVERLAP",
+    "DIGIT_CLASSES",
     "digits_dataset",
     "ConfidentMistakes",
     "confident_mistakes",

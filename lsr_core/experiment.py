@@ -24,7 +24,7 @@ from .calibration import (
 )
 from .classifier import MLP, Adam, forward, init_mlp, loss_and_gradient
 from .closed_form import optimal_logit_gap
-from .digits import DIGIT_CLASSES, DIGIT_SIDE, DIGITS_TRAIN_MAX, digits_split, load_digits
+from .digits import DIGIT_CLASSES, DIGIT_SIDE, DIGITS_TEST, DIGITS_TRAIN_MAX, DIGITS_VALIDATION, digits_split, load_digits
 from .losses import softmax
 from .targets import one_hot, smooth_targets
 
@@ -39,6 +39,15 @@ BATCH_SIZE = 32
 
 TINY_PER_CLASS = 20        # fewer training examples per class than this: the page warns
 NEAR_CHANCE_FACTOR = 1.5   # a test accuracy below this many times chance is "near chance"
+
+
+def split_sizes(data: str) -> tuple[int, int]:
+    """(validation, test) examples of a data source: fixed, whatever the training size.
+
+    >>> split_sizes("clusters"), split_sizes("digits")
+    ((1000, 2000), (297, 500))
+    """
+    return (DIGITS_VALIDATION, DIGITS_TEST) if data == "digits" else (VALIDATION_SIZE, TEST_SIZE)
 
 
 @dataclass(frozen=True)
@@ -76,6 +85,14 @@ class ExperimentSettings:
     def chance(self) -> float:
         """The accuracy of guessing: 1/K."""
         return 1.0 / self.num_classes
+
+    @property
+    def validation_size(self) -> int:
+        return split_sizes(self.data)[0]
+
+    @property
+    def test_size(self) -> int:
+        return split_sizes(self.data)[1]
 
     @property
     def examples_per_class(self) -> float:
@@ -334,8 +351,19 @@ class ConfidentMistakes:
     smoothed_true: np.ndarray       # the smoothed model's probability of the true digit
 
     @property
-    def smoothed_right(self) -> np.ndarray:
-        return self.smoothed_class == self.true
+    def smoothed_right(self) -> int:
+        """How many of these digits the smoothed model got right."""
+        return int(np.sum(self.smoothed_class == self.true))
+
+    @property
+    def one_hot_range(self) -> tuple[float, float]:
+        """The lowest and highest confidence of the one-hot model in these mistakes."""
+        return float(self.one_hot_confidence.min()), float(self.one_hot_confidence.max())
+
+    @property
+    def smoothed_range(self) -> tuple[float, float]:
+        """The lowest and highest confidence of the smoothed model in its own answers on these digits."""
+        return float(self.smoothed_confidence.min()), float(self.smoothed_confidence.max())
 
 
 def confident_mistakes(e: Experiment, count: int = 6) -> ConfidentMistakes:

@@ -20,6 +20,7 @@ PARAMS = widgets.scene_params("train", max_classes=MAX_CLASSES, default_classes=
     Param("train_size", "n", 1000, one_of(TRAIN_SIZES), " | ".join(map(str, TRAIN_SIZES)), label="training.size"),
     Param("train_epochs", "epochs", 60, one_of(EPOCHS), " | ".join(map(str, EPOCHS)), label="training.epochs"),
     Param("train_seed", "seed", 0, int_in(0, 9999), "0 … 9999", label="controls.seed"),
+    Param("train_data", "data", "clusters", one_of(core.DATA_SOURCES), " | ".join(core.DATA_SOURCES), label="training.data"),
 )
 RUN_NAMES = ("one_hot", "smoothed")
 HEAVY_NOISE = 0.3   # label noise from which the page says how many training labels were flipped
@@ -27,23 +28,49 @@ SPLITS = ("train", "test")
 
 
 def controls() -> core.ExperimentSettings:
-    """The experiment's settings, applied together by the form's button (each change retrains)."""
-    with widgets.controls_box(), st.form("train_form", border=not charts.presenting()):
-        num_classes, eps, prior = widgets.scene_controls("train", MAX_CLASSES, min_classes=3)
-        c1, c2, c3, c4, c5 = st.columns([3, 3, 3, 3, 2])
+    """The experiment's settings, applied together by the form's button (each change retrains); the data
+    choice outside the form, since it changes which controls apply (the digits fix K and the overlap)."""
+    with widgets.controls_box():
+        data = st.radio(t("training.data"), core.DATA_SOURCES, key="train_data", horizontal=True,
+                        format_func=option_labels("training.source", core.DATA_SOURCES).get, help=t("training.data_help"),
+                        persist_state="session")
+        digits = data == "digits"
+        with st.form("train_form", border=not charts.presenting()):
+            settings, size = form(data, digits)
+    if settings.train_size != size:
+        st.caption(t("training.digits_size", used=f"{settings.train_size:,}"))
+    return settings
+
+
+def form(data: str, digits: bool) -> tuple[core.ExperimentSettings, int]:
+    """The form's controls; the settings (`ExperimentSettings.make`) and the training size asked for."""
+    c0, c01, c02 = st.columns([2, 3, 3])
+    if digits:
+        c0.markdown(t("training.digits_K"))
+        num_classes = core.DIGIT_CLASSES
+    else:
+        num_classes = widgets.classes_input(c0, "train", MAX_CLASSES, min_classes=3)
+    eps, prior = widgets.eps_slider(c01, "train"), widgets.convention_radio(c02, "train", horizontal=True)
+    c1, c2, c3, c4, c5 = st.columns([3, 3, 3, 3, 2])
+    if digits:
+        c1.caption(t("training.digits_overlap"))
+        overlap = core.DEFAULT_OVERLAP
+    else:
         overlap = c1.slider(t("training.overlap"), 0.1, 1.5, step=0.05, key="train_overlap",
                             help=t("training.overlap_help"), persist_state="session")
-        noise = c2.slider(t("training.noise"), 0.0, 0.5, step=0.05, key="train_noise",
-                          help=t("training.noise_help"), persist_state="session")
-        size = c3.select_slider(t("training.size"), TRAIN_SIZES, key="train_size", help=t(
-            "training.size_help", seconds=f"{core.cost.training_seconds(TRAIN_SIZES[-1], EPOCHS[-1]):.0f}"),
-                                persist_state="session")
-        epochs = c4.select_slider(t("training.epochs"), EPOCHS, key="train_epochs", help=t("training.epochs_help"),
-                                  persist_state="session")
-        seed = c5.number_input(t("controls.seed"), 0, 9999, step=1, key="train_seed", persist_state="session")
-        st.form_submit_button(t("training.train"), type="primary", icon=":material/model_training:")
-    return core.ExperimentSettings(num_classes=num_classes, overlap=float(overlap), noise=float(noise),
-                                   train_size=int(size), seed=int(seed), eps=eps, prior=prior, epochs=int(epochs))
+    noise = c2.slider(t("training.noise"), 0.0, 0.5, step=0.05, key="train_noise",
+                      help=t("training.noise_help"), persist_state="session")
+    validation, test = core.split_sizes(data)
+    size = c3.select_slider(t("training.size"), TRAIN_SIZES, key="train_size", help=t(
+        "training.size_help", seconds=f"{core.cost.training_seconds(TRAIN_SIZES[-1], EPOCHS[-1]):.0f}",
+        val=f"{validation:,}", test=f"{test:,}"), persist_state="session")
+    epochs = c4.select_slider(t("training.epochs"), EPOCHS, key="train_epochs", help=t("training.epochs_help"),
+                              persist_state="session")
+    seed = c5.number_input(t("controls.seed"), 0, 9999, step=1, key="train_seed", persist_state="session")
+    st.form_submit_button(t("training.train"), type="primary", icon=":material/model_training:")
+    settings = core.ExperimentSettings.make(data, num_classes=num_classes, overlap=float(overlap), noise=float(noise),
+                                            train_size=int(size), seed=int(seed), eps=eps, prior=prior, epochs=int(epochs))
+    return settings, int(size)
 
 
 def train(settings: core.ExperimentSettings):
@@ -76,7 +103,7 @@ def notices(e, settings: core.ExperimentSettings) -> None:
         st.warning(t("training.near_chance", chance=number(settings.chance, 2)), icon=":material/blur_on:")
 
 
-def metrics_section(e) -> None:
+def metrics_section(e, settings: core.ExperimentSettings) -> None:
     st.subheader(t("training.metrics_title"))
     runs = {"one_hot": e.one_hot.metrics, "smoothed": e.smoothed.metrics, "temperature": e.temperature_metrics}
     header = {"one_hot": t("legend.one_hot"), "smoothed": t("training.smoothed_eps", eps=f"{e.eps:.2f}"),
@@ -86,10 +113,10 @@ def metrics_section(e) -> None:
     for name, metrics in runs.items():
         table[header[name]] = [f"{getattr(metrics, row):.3f}" for row in rows]
     st.table(table, hide_index=True)
-    st.caption(t("training.metrics_caption"))
+    st.caption(t("training.metrics_caption", val=f"{settings.validation_size:,}"))
 
 
-def calibration_section(e, views: dict) -> None:
+def calibration_section(e, views: dict, settings: core.ExperimentSettings) -> None:
     st.subheader(t("training.calibration_title"))
     st.markdown(t("training.calibration_lead"))
     columns = st.columns(2, gap="medium")
@@ -103,18 +130,20 @@ def calibration_section(e, views: dict) -> None:
     with st.expander(t("training.temperature_title"), icon=":material/thermostat:"):
         rel = views["reliability"]["temperature"]
         left, right = st.columns(2, gap="medium")
-        explanation = temperature_explanation(e.temperature, e.one_hot.metrics.ece, rel.ece, e.smoothed.metrics.ece)
+        explanation = temperature_explanation(e.temperature, e.one_hot.metrics.ece, rel.ece, e.smoothed.metrics.ece,
+                                              settings.validation_size)
         left.markdown(explanation)
         charts.show(right, figures.reliability_figure(rel, "temperature", _reliability_text(
             t("training.reliability_temperature_chart", T=f"{e.temperature:.2f}", ece=f"{rel.ece:.3f}"))),
             key="train_reliability_temperature", visible=False, summary=explanation)
 
 
-def temperature_explanation(temperature: float, ece_before: float, ece_after: float, ece_smoothed: float) -> str:
+def temperature_explanation(temperature: float, ece_before: float, ece_after: float, ece_smoothed: float,
+                            validation: int) -> str:
     """The temperature paragraph, its sentences chosen by `core.temperature_effect` and `core.ece_change`
-    on the numbers as shown (T to 2 decimals, ECE to 3)."""
+    on the numbers as shown (T to 2 decimals, ECE to 3); T was fitted on `validation` examples."""
     shown_t, before, after = f"{temperature:.2f}", f"{ece_before:.3f}", f"{ece_after:.3f}"
-    return " ".join((t("training.temperature_intro"),
+    return " ".join((t("training.temperature_intro", val=f"{validation:,}"),
                      t(f"training.temperature.{core.temperature_effect(temperature, 2)}", T=shown_t),
                      t(f"training.ece.{core.ece_change(ece_before, ece_after, 3)}", before=before, after=after),
                      t("training.temperature_outro", ece_smoothed=f"{ece_smoothed:.3f}")))
@@ -183,16 +212,39 @@ def gaps_section(e, views: dict) -> None:
                  optimum=number(optimum, 2)) + " " + t(f"training.gaps_reading.{reading}", optimum=number(optimum, 2)))
 
 
+def mistakes_section(settings: core.ExperimentSettings) -> None:
+    """A few test digits the one-hot model misread with high confidence, and the smoothed model's view of them."""
+    st.subheader(t("training.mistakes_title"))
+    st.markdown(t("training.mistakes_lead"))
+    m = compute.confident_mistakes(settings)
+    if m.index.size == 0:
+        st.info(t("training.mistakes_none"), icon=":material/check_circle:")
+        return
+    labels = [t("training.mistake_label", true=int(m.true[i]), one_hot=int(m.one_hot_class[i]),
+                p_one_hot=f"{m.one_hot_confidence[i]:.2f}", smoothed=int(m.smoothed_class[i]),
+                p_smoothed=f"{m.smoothed_confidence[i]:.2f}") for i in range(m.index.size)]
+    (lowest, highest), (low_smoothed, high_smoothed) = m.one_hot_range, m.smoothed_range
+    summary = t("training.mistakes_summary", count=m.index.size, lowest=f"{lowest:.2f}", highest=f"{highest:.2f}",
+                right=m.smoothed_right, low_smoothed=f"{low_smoothed:.2f}", high_smoothed=f"{high_smoothed:.2f}")
+    charts.show(st, figures.digits_figure(m.images, labels), key="train_mistakes", summary=summary)
+
+
 def main() -> None:
     begin_page("training", PARAMS)
     settings = controls()
     e = train(settings)
     notices(e, settings)
     views = compute.training_views(settings)
-    calibration_section(e, views)   # the reliability diagrams first: the page's main picture
-    metrics_section(e)
-    # the rest folded into tabs, so the main story (calibration and the numbers) fits in about two screens
-    curves, features, gaps, paper = st.tabs([t(f"training.tab_{name}") for name in ("curves", "features", "gaps", "paper")])
+    calibration_section(e, views, settings)   # the reliability diagrams first: the page's main picture
+    metrics_section(e, settings)
+    # the rest folded into tabs, so the main story (calibration and the numbers) fits in about two screens;
+    # on the digits, the confident mistakes come first
+    names = ("mistakes",) * (settings.data == "digits") + ("curves", "features", "gaps", "paper")
+    tabs = dict(zip(names, st.tabs([t(f"training.tab_{name}") for name in names])))
+    if "mistakes" in tabs:
+        with tabs["mistakes"]:
+            mistakes_section(settings)
+    curves, features, gaps, paper = (tabs[name] for name in names[-4:])
     with curves:
         curves_section(e)
     with features:
@@ -202,6 +254,7 @@ def main() -> None:
     with paper:
         st.subheader(t("training.paper_title"))
         st.markdown(t("training.paper_text"))
+        st.markdown(t(f"training.paper_toy.{settings.data}", test=f"{settings.test_size:,}"))
     write_to_url(PARAMS)
 
 

@@ -132,3 +132,61 @@ def test_shrinking_k_keeps_valid_classes(app_test):
 def test_garbage_query(app_test, query):
     at = app_test("training", **query)
     assert_url_values_ignored(at, query)
+
+
+# ---------- the digits ----------
+
+DIGITS = core.ExperimentSettings.make("digits", 10, 0.4, 0.0, 200, 0, 0.1, epochs=10)
+
+
+@pytest.fixture(scope="module")
+def digits_experiment():
+    return DIGITS.run()
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_digits_page_trains_on_the_digits(app_test, lang, digits_experiment):
+    """data=digits: K and the overlap are fixed (no controls), the models are the core's digits models, the
+    split sizes are the digits', and the first tab shows the one-hot model's most confident mistakes."""
+    import json
+
+    from tests.test_figures import array
+
+    at = app_test("training", lang=lang, data="digits", n=200, epochs=10)
+    no_exception(at)
+    assert at.radio(key="train_data").value == "digits"
+    assert not [w for w in at.number_input if w.key == "train_K"] and not [w for w in at.slider if w.key == "train_overlap"]
+    assert lookup(lang, "training.digits_K") in [m.value for m in at.markdown]
+    e = digits_experiment
+    table = at.table[0].value
+    assert f"{e.one_hot.metrics.test_accuracy:.3f}" in table.iloc[1].tolist()
+    assert f"{e.smoothed.metrics.ece:.3f}" in table.iloc[4].tolist()
+    captions = [c.value for c in at.caption]
+    assert lookup(lang, "training.metrics_caption", val="297") in captions
+    assert any(lookup(lang, "training.paper_toy.digits", test="500") == m.value for m in at.markdown)
+    m = core.confident_mistakes(e)
+    chart = next(c for c in at.get("plotly_chart") if c.key == "train_mistakes")
+    spec = json.loads(chart.proto.spec)
+    assert len(spec["data"]) == m.index.size >= 1
+    for trace, image in zip(spec["data"], m.images):
+        np.testing.assert_array_equal(array(trace["z"]).reshape(8, 8), image)
+    labels = [a["text"] for a in spec["layout"]["annotations"]]
+    assert labels[0] == lookup(lang, "training.mistake_label", true=int(m.true[0]), one_hot=int(m.one_hot_class[0]),
+                               p_one_hot=f"{m.one_hot_confidence[0]:.2f}", smoothed=int(m.smoothed_class[0]),
+                               p_smoothed=f"{m.smoothed_confidence[0]:.2f}")
+
+
+def test_digits_use_at_most_1000_training_images_and_say_so(app_test, digits_experiment):
+    at = app_test("training", data="digits", n=5000, epochs=10)
+    no_exception(at)
+    assert lookup("en", "training.digits_size", used="1,000") in [c.value for c in at.caption]
+    assert lookup("en", "training.digits_size", used="1,000") not in [c.value for c in app_test(
+        "training", data="digits", n=200, epochs=10).caption]
+
+
+def test_clusters_keep_their_controls_and_their_split(app_test):
+    at = app_test("training", n=200, epochs=10)
+    no_exception(at)
+    assert at.number_input(key="train_K").value == 5 and at.slider(key="train_overlap").value == 0.4
+    assert lookup("en", "training.metrics_caption", val="1,000") in [c.value for c in at.caption]
+    assert not [c for c in at.get("plotly_chart") if c.key == "train_mistakes"]

@@ -6,6 +6,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import lsr_core as L
+import lsr_core as core
+import lsr_core.digits  # noqa: F401  (core.digits)
 from lsr_core import classifier
 from lsr_core.experiment import INPUT_DIMENSIONS, train
 
@@ -252,3 +254,98 @@ def test_logit_gaps_hand_case_and_closed_form_consistency():
     # at the smoothed optimum of free logits, the gap equals the closed form
     z = L.optimal_logits(L.smooth_targets(0, 6, 0.2))
     assert L.logit_gaps(z[None, :], np.array([0]))[0] == pytest.approx(L.optimal_logit_gap(6, 0.2), rel=1e-12)
+
+
+# ---------- the digits ----------
+
+DIGITS_SHA256 = "87ff0c9e40dc7e2c0e34e7257799c2e3f3aec1a016363bb11cad869ec428a826"
+
+def test_digits_file_is_the_uci_test_set_as_scikit_learn_ships_it():
+    """assets/digits.npz (written by assets/make_digits.py): 1,797 images of 64 pixels in 0 … 16, the class
+    counts of the UCI copy, and the exact bytes (a changed or re-ordered file fails here)."""
+    import hashlib
+
+    with np.load(core.digits.DIGITS_FILE, allow_pickle=False) as stored:
+        images, labels = stored["images"], stored["labels"]
+        assert images.dtype == np.uint8 and images.shape == (1797, 64) and images.max() == 16
+        assert np.bincount(labels).tolist() == [178, 182, 177, 183, 181, 182, 181, 179, 174, 180]
+        digest = hashlib.sha256(images.tobytes() + labels.tobytes()).hexdigest()
+    assert digest == DIGITS_SHA256
+    assert images[0, :16].tolist() == [0, 0, 5, 13, 9, 1, 0, 0, 0, 0, 13, 15, 10, 15, 5, 0]   # the first "0"
+
+
+def test_digits_split_is_fixed_by_the_seed_and_disjoint():
+    test, val, pool = core.digits.digits_split(3)
+    assert (test.size, val.size, pool.size) == (500, 297, 1000)
+    assert np.unique(np.concatenate([test, val, pool])).size == 1797
+    again = core.digits.digits_split(3)
+    assert all(np.array_equal(a, b) for a, b in zip((test, val, pool), again))
+    assert not np.array_equal(core.digits.digits_split(4)[0], test)
+
+
+def test_digits_dataset_takes_the_first_training_images_and_flips_noise():
+    images, labels = core.load_digits()
+    _, _, pool = core.digits.digits_split(0)
+    clean = core.digits_dataset(0.0, 300, 0)
+    np.testing.assert_array_equal(clean.x_train, images[pool[:300]])
+    np.testing.assert_array_equal(clean.y_train, labels[pool[:300]])
+    assert clean.flipped == 0 and clean.num_classes == 10 and clean.means.shape == (10, 64)
+    np.testing.assert_allclose(clean.means[3], images[pool[:300]][labels[pool[:300]] == 3].mean(axis=0))
+    noisy = core.digits_dataset(0.5, 300, 0)
+    assert 100 < noisy.flipped < 200 and np.array_equal(noisy.x_train, clean.x_train)
+    assert np.all(noisy.y_train[noisy.y_train != noisy.y_train_true] != noisy.y_train_true[noisy.y_train != noisy.y_train_true])
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda: core.digits_dataset(0.0, 1001, 0), "train_size must be at most 1000 for the digits, got 1001"),
+    (lambda: core.digits_dataset(1.5, 100, 0), "noise must lie in [0, 1], got 1.5"),
+    (lambda: core.run_experiment(5, 0.4, 0.0, 100, 0, 0.1, epochs=1, data="digits"),
+     "num_classes must be 10 for the digits, got 5"),
+    (lambda: core.run_experiment(5, 0.4, 0.0, 100, 0, 0.1, epochs=1, data="mnist"),
+     "data must be one of ('clusters', 'digits'), got 'mnist'"),
+    (lambda: core.ExperimentSettings.make("mnist", 5, 0.4, 0.0, 100, 0, 0.1), "data must be one of ('clusters', 'digits'), got 'mnist'"),
+])
+def test_digits_errors(call, message):
+    with pytest.raises(ValueError) as error:
+        call()
+    assert str(error.value) == message
+
+
+def test_settings_make_is_canonical():
+    a = core.ExperimentSettings.make("digits", 3, 0.9, 0.1, 5000, 2, 0.1)
+    b = core.ExperimentSettings.make("digits", 7, 0.2, 0.1, 1000, 2, 0.1)
+    assert a == b and hash(a) == hash(b) and (a.num_classes, a.train_size, a.overlap) == (10, 1000, core.DEFAULT_OVERLAP)
+    c = core.ExperimentSettings.make("clusters", 3, 0.9, 0.1, 5000, 2, 0.1)
+    assert (c.num_classes, c.overlap, c.train_size, c.data) == (3, 0.9, 5000, "clusters")
+    assert (a.validation_size, a.test_size, c.validation_size, c.test_size) == (297, 500, 1000, 2000)
+
+
+def test_confident_mistakes_by_hand():
+    """Hand-made logits: test items 0 … 3 with true class 0; the one-hot model is wrong on 1 (p 0.9 on class 2)
+    and 3 (p 0.6 on class 1), right on 0 and 2; the smoothed model gets 3 right."""
+    import dataclasses
+
+    e = core.run_experiment(10, 0.4, 0.0, 50, 0, 0.1, epochs=1, data="digits")
+    y = np.zeros(4, dtype=int)
+    def logits(probs):
+        return np.log(np.asarray(probs))
+    one = np.full((4, 10), 0.01)
+    one[0, 0], one[1, 2], one[2, 0], one[3, 1] = 0.91, 0.91, 0.91, 0.91 - 0.31
+    one[3, 0] = 0.01 + 0.31
+    one /= one.sum(axis=1, keepdims=True)
+    smooth = np.full((4, 10), 0.05)
+    smooth[:, 0] = 0.55
+    data = dataclasses.replace(e.data, y_test=y, x_test=e.data.x_test[:4])
+    e2 = dataclasses.replace(e, data=data, one_hot=dataclasses.replace(e.one_hot, test_logits=logits(one)),
+                             smoothed=dataclasses.replace(e.smoothed, test_logits=logits(smooth)))
+    m = core.confident_mistakes(e2, 5)
+    assert m.index.tolist() == [1, 3] and m.one_hot_class.tolist() == [2, 1]
+    np.testing.assert_allclose(m.one_hot_confidence, [one[1, 2], one[3, 1]])
+    np.testing.assert_allclose(m.one_hot_true, [one[1, 0], one[3, 0]])
+    assert m.smoothed_class.tolist() == [0, 0] and m.smoothed_right == 2
+    np.testing.assert_allclose(m.smoothed_confidence, [0.55, 0.55]) and np.testing.assert_allclose(m.smoothed_true, [0.55, 0.55])
+    assert m.one_hot_range == (pytest.approx(one[3, 1]), pytest.approx(one[1, 2]))
+    np.testing.assert_array_equal(m.images[1], e.data.x_test[3].reshape(8, 8))
+    assert core.confident_mistakes(e2, 1).index.tolist() == [1]
+    with pytest.raises(ValueError):
+        core.confident_mistakes(core.run_experiment(3, 0.4, 0.0, 30, 0, 0.1, epochs=1))

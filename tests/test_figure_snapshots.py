@@ -66,6 +66,7 @@ def builders() -> dict:
             LABELS),
         "gap_histogram": lambda: figures.gap_histogram_figure(gaps.histogram, 1.0, LABELS),
         "presenter": lambda: figures.for_presenter(figures.gap_figure(c, LABELS)),
+        "digits": lambda: figures.digits_figure(core.load_digits()[0][:3].reshape(3, 8, 8), ["a<br>b", "c", "d"]),
     }
 
 

@@ -478,3 +478,17 @@ def test_logit_step_figure_stars_the_chosen_label():
     h = core.by_hand([0.0, 1.0, 2.0], 2, 0.1, "uniform")
     fig = figures.logit_step_figure(h.step_one_hot, h.step_smoothed, 2, LABELS)
     assert list(by_name(fig, "one_hot").x) == ["0", "1", "2★"]
+
+
+def test_digits_figure_draws_each_image_with_its_label():
+    images = np.stack([np.eye(8), np.zeros((8, 8)), np.full((8, 8), 0.5)])
+    labels = ["true 1<br>a", "true 2<br>b", "true 3<br>c"]
+    fig = figures.digits_figure(images, labels)
+    assert [trace.type for trace in fig.data] == ["heatmap"] * 3
+    for trace, image in zip(fig.data, images):
+        np.testing.assert_array_equal(trace.z, image)
+        assert (trace.zmin, trace.zmax, trace.showscale) == (0.0, 1.0, False)
+    assert [a.text for a in fig.layout.annotations] == labels
+    assert [a.xref for a in fig.layout.annotations] == ["x domain", "x2 domain", "x3 domain"]
+    assert fig.layout.yaxis.autorange == "reversed" and fig.layout.yaxis3.autorange == "reversed"   # row 0 on top
+    assert fig.layout.yaxis2.scaleanchor == "x2"   # square pixels

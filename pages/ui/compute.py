@@ -297,6 +297,12 @@ def experiment(settings: core.ExperimentSettings, on_progress=_quiet, on_wait=_q
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
+def confident_mistakes(settings: core.ExperimentSettings) -> core.ConfidentMistakes:
+    """The one-hot model's most confident mistakes on the digits (`core.confident_mistakes`)."""
+    return core.confident_mistakes(experiment(settings))
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
 def training_views(settings: core.ExperimentSettings) -> dict:
     """What the training page draws from one experiment, except the view-dependent projection."""
     e = experiment(settings)

@@ -116,3 +116,21 @@ def gap_histogram_figure(histogram, optimum: float, text: dict[str, str]) -> go.
                                  line=dict(color=palette.REFERENCE, dash=palette.OPTIMUM_DASH, width=3)))
     fig.update_layout(barmode="overlay", bargap=0.0)
     return layout(fig, text["title"], text["x"], text["y"], height=HEIGHTS["gap_hist"])
+
+
+def digits_figure(images: np.ndarray, labels: list[str]) -> go.Figure:
+    """Small multiples of 8×8 images `(M, 8, 8)` in [0, 1] (ink dark, paper white), each with its label
+    below it (`labels`, one per image; "<br>" breaks lines). Row 0 of an image is drawn at the top."""
+    count = images.shape[0]
+    fig = make_subplots(rows=1, cols=count, horizontal_spacing=0.02)
+    for i in range(count):
+        fig.add_trace(go.Heatmap(z=images[i], zmin=0.0, zmax=1.0, colorscale="Greys", showscale=False,
+                                 name=labels[i].split("<br>")[0], hovertemplate="%{z:.2f}<extra></extra>"),
+                      row=1, col=i + 1)
+        fig.update_xaxes(visible=False, constrain="domain", row=1, col=i + 1)
+        fig.update_yaxes(visible=False, autorange="reversed", scaleanchor=f"x{i + 1 if i else ''}", row=1, col=i + 1)
+    fig.update_layout(height=HEIGHTS["digits"], font=FONT, margin=dict(l=10, r=10, t=10, b=110), showlegend=False,
+                      annotations=[dict(text=label, xref=f"x{i + 1 if i else ''} domain", yref="paper", x=0.5, y=-0.04,
+                                        xanchor="center", yanchor="top", showarrow=False, font=dict(size=13))
+                                   for i, label in enumerate(labels)])
+    return fig
