@@ -105,6 +105,6 @@ def test_every_builder_has_a_snapshot():
              "probability_loss_figure", "wrong_gradient_figure", "replay_figure", "regulariser_terms_figure",
              "label_dropout_figure", "landscape_figure", "gap_curves_figure", "loss_versus_gap_figure",
              "optimal_logits_figure", "reliability_figure", "learning_curves_figure", "projection_figure",
-             "gap_histogram_figure", "for_presenter"}
+             "gap_histogram_figure", "digits_figure", "for_presenter"}
     assert public == drawn
     assert {p.stem for p in SNAPSHOTS.glob("*.json")} == set(BUILDERS)
