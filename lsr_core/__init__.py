@@ -36,6 +36,7 @@ from .experiment import (
     template_projection,
 )
 from . import cost
+from .distillation import Distillation, DistillationSettings, Estimate, SeedResult, TEACHERS, difference_verdict, distil, estimate
 from .digits import DIGIT_CLASSES, load_digits
 from .closed_form import (
     GapSweep,
@@ -92,6 +93,14 @@ from .worked import (
 )
 
 __all__ = [
+    "Distillation",
+    "DistillationSettings",
+    "Estimate",
+    "SeedResult",
+    "TEACHERS",
+    "difference_verdict",
+    "distil",
+    "estimate",
     "has_finite_optimum",
     "logits_with_gap",
     "ExperimentSettings",

@@ -35,6 +35,17 @@ def dynamics_seconds(num_classes: int, steps: int) -> float:
         + SUMMARY_SECONDS_PER_CLASS * k
 
 
+def distillation_seconds(seeds: int, train_size: int, epochs: int, student_epochs: int) -> float:
+    """Estimated seconds for the distillation page: per seed two teachers (`training_seconds`) and two
+    small students (about a third of a teacher's cost per epoch).
+
+    >>> round(distillation_seconds(5, 1000, 40, 40), 1)
+    4.5
+    """
+    students = 2 * TRAINING_SECONDS_PER_EXAMPLE_EPOCH * check_count("train_size", train_size, 1) * student_epochs / 3
+    return check_count("seeds", seeds, 1) * (training_seconds(train_size, epochs) + students)
+
+
 def training_seconds(train_size: int, epochs: int) -> float:
     """Estimated seconds for the training page's experiment (both models and temperature scaling).
 

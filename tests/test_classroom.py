@@ -16,9 +16,9 @@ from pages.ui.i18n import lookup
 from tests.apptest_checks import assert_url_values_ignored, no_exception
 
 PAGES = ("home", "dynamics", "by_hand", "gap_explorer", "landscape", "training", "derivation", "regulariser",
-         "conventions")
+         "distillation", "conventions")
 # the training page trains on every change: start its sweep from a short run
-PAGE_QUERY = {"training": {"epochs": "10", "n": "200"}}
+PAGE_QUERY = {"training": {"epochs": "10", "n": "200"}, "distillation": {"seeds": "3"}}
 
 
 # ---------- exports (pure) ----------

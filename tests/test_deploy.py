@@ -106,9 +106,9 @@ def test_the_image_holds_everything_the_app_needs(tmp_path):
         url = f"http://127.0.0.1:{port}"
         wait_healthy(url)
         for name in ("", "dynamics", "by_hand", "gap_explorer", "landscape", "training", "derivation",
-                     "regulariser", "conventions"):
+                     "regulariser", "distillation", "conventions"):
             with Session(url) as session:
-                page = session.open(name, "n=50&epochs=10" if name == "training" else "")
+                page = session.open(name, {"training": "n=50&epochs=10", "distillation": "seeds=3"}.get(name, ""))
                 assert page.status == "FINISHED_SUCCESSFULLY" and not page.count("exception"), name
                 assert page.favicon, "the tab icon file is in the image"
     finally:

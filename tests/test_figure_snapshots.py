@@ -66,6 +66,8 @@ def builders() -> dict:
             LABELS),
         "gap_histogram": lambda: figures.gap_histogram_figure(gaps.histogram, 1.0, LABELS),
         "presenter": lambda: figures.for_presenter(figures.gap_figure(c, LABELS)),
+        "similarity": lambda: figures.similarity_figure(np.stack([np.full((3, 3), 0.5) - 0.5 * np.eye(3)] * 2),
+                                                        LABELS | {"colour": "colour"}),
         "digits": lambda: figures.digits_figure(core.load_digits()[0][:3].reshape(3, 8, 8), ["a<br>b", "c", "d"]),
     }
 
@@ -105,6 +107,6 @@ def test_every_builder_has_a_snapshot():
              "probability_loss_figure", "wrong_gradient_figure", "replay_figure", "regulariser_terms_figure",
              "label_dropout_figure", "landscape_figure", "gap_curves_figure", "loss_versus_gap_figure",
              "optimal_logits_figure", "reliability_figure", "learning_curves_figure", "projection_figure",
-             "gap_histogram_figure", "digits_figure", "for_presenter"}
+             "gap_histogram_figure", "digits_figure", "similarity_figure", "for_presenter"}
     assert public == drawn
     assert {p.stem for p in SNAPSHOTS.glob("*.json")} == set(BUILDERS)

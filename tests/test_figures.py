@@ -492,3 +492,17 @@ def test_digits_figure_draws_each_image_with_its_label():
     assert [a.xref for a in fig.layout.annotations] == ["x domain", "x2 domain", "x3 domain"]
     assert fig.layout.yaxis.autorange == "reversed" and fig.layout.yaxis3.autorange == "reversed"   # row 0 on top
     assert fig.layout.yaxis2.scaleanchor == "x2"   # square pixels
+
+
+def test_similarity_figure_draws_both_teachers_on_one_scale():
+    sim = np.zeros((2, 3, 3))
+    sim[0] = [[0, 0.9, 0.1], [0.5, 0, 0.5], [0.2, 0.8, 0]]
+    sim[1] = [[0, 0.5, 0.5]] * 3
+    fig = figures.similarity_figure(sim, LABELS | {"colour": "colour"})
+    assert [trace.name for trace in fig.data] == ["one_hot", "smoothed"]
+    for trace, matrix in zip(fig.data, sim):
+        np.testing.assert_array_equal(trace.z, matrix)
+        assert (trace.zmin, trace.zmax) == (0.0, 0.9)   # one scale: 0 to the larger maximum
+    assert [trace.showscale for trace in fig.data] == [False, True]
+    assert list(fig.data[0].x) == ["0", "1", "2"] and fig.layout.yaxis.autorange == "reversed"
+    assert fig.layout.xaxis.title.text == "x" and fig.layout.yaxis.title.text == "y"

@@ -10,8 +10,8 @@ from pages.ui.i18n import LANGUAGES, lookup
 from tests.apptest_checks import no_exception
 
 ORDER = ("home", "by_hand", "derivation", "dynamics", "gap_explorer", "landscape", "regulariser", "training",
-         "conventions")
-QUERY = {"training": {"epochs": "10", "n": "200"}}
+         "distillation", "conventions")
+QUERY = {"training": {"epochs": "10", "n": "200"}, "distillation": {"seeds": "3"}}
 
 
 def test_the_teaching_order():
@@ -62,7 +62,7 @@ def test_home_starts_the_lesson_and_lists_every_step(app_test):
     listed = [page for _, page in links]
     for name in ORDER[1:]:
         assert name in listed
-    steps = [label for label, page in links if label.startswith(tuple(f"{i}. " for i in range(1, 9)))]
+    steps = [label for label, page in links if label.startswith(tuple(f"{i}. " for i in range(1, len(ORDER))))]
     assert [label.split(" — ")[0] for label in steps] == [f"{i}. {lookup('en', f'nav.{n}')}" for i, n in enumerate(ORDER[1:], 1)]
 
 

@@ -296,6 +296,25 @@ def experiment(settings: core.ExperimentSettings, on_progress=_quiet, on_wait=_q
     return shared(_stored_experiment, settings, settings.run, training_cost(settings), on_progress, on_wait)
 
 
+# ---------------------------------------------------------------- distillation
+
+@st.cache_resource(max_entries=4, ttl=RESOURCE_TTL, show_spinner=False)
+def _stored_distillation(settings: core.DistillationSettings, _result=None):
+    """Finished distillation experiments, keyed by settings (as `_stored_experiment`)."""
+    if _result is None:
+        raise _NotCached
+    return _result
+
+
+def distillation_cost(settings: core.DistillationSettings) -> float:
+    return core.cost.distillation_seconds(settings.seeds, settings.train_size, settings.epochs, settings.student_epochs)
+
+
+def distillation(settings: core.DistillationSettings, on_progress=_quiet, on_wait=_quiet) -> core.Distillation:
+    """Teachers and students over every seed, from the store or trained now (shared and queued)."""
+    return shared(_stored_distillation, settings, settings.run, distillation_cost(settings), on_progress, on_wait)
+
+
 @st.cache_data(max_entries=32, show_spinner=False)
 def confident_mistakes(settings: core.ExperimentSettings) -> core.ConfidentMistakes:
     """The one-hot model's most confident mistakes on the digits (`core.confident_mistakes`)."""

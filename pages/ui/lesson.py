@@ -18,7 +18,7 @@ class Step:
 
 
 # targets → softmax by hand → derivation → watch the logits → optimum explorer → landscape → regulariser →
-# calibration (training) → conventions
+# calibration (training) → distillation → conventions
 LESSON = (
     Step("home", ":material/home:"),
     Step("by_hand", ":material/calculate:"),
@@ -28,6 +28,7 @@ LESSON = (
     Step("landscape", ":material/landscape:"),
     Step("regulariser", ":material/balance:"),
     Step("training", ":material/model_training:"),
+    Step("distillation", ":material/school:"),
     Step("conventions", ":material/rule:"),
 )
 NAMES = tuple(step.name for step in LESSON)
@@ -42,7 +43,7 @@ def neighbours(name: str) -> tuple[Step | None, Step | None]:
     """The steps before and after `name` in the lesson (None at either end).
 
     >>> [s and s.name for s in neighbours("home")], [s and s.name for s in neighbours("conventions")]
-    ([None, 'by_hand'], ['training', None])
+    ([None, 'by_hand'], ['distillation', None])
     """
     index = NAMES.index(name)
     return (LESSON[index - 1] if index else None), (LESSON[index + 1] if index + 1 < len(LESSON) else None)

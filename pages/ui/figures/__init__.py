@@ -8,6 +8,7 @@ trace holds exactly the arrays the core returned (tests/test_figures.py).
 
 from .by_hand import logit_step_figure, probabilities_figure
 from .dynamics import DYNAMICS_BUILDERS, RUN_STYLE, gap_figure, logits_figure, probability_loss_figure, replay_figure, wrong_gradient_figure
+from .distillation import similarity_figure
 from .gap_explorer import gap_curves_figure, loss_versus_gap_figure, optimal_logits_figure
 from .home import targets_figure
 from .landscape import landscape_figure
@@ -17,7 +18,7 @@ from .training import TRAINING_RUNS, digits_figure, gap_histogram_figure, learni
 
 __all__ = [
     "DYNAMICS_BUILDERS", "FONT", "HEIGHTS", "MAX_BARS", "PRESENTER_FONT", "PRESENTER_HEIGHT", "PRESENTER_LINE", "RUN_STYLE",
-    "TRAINING_RUNS", "digits_figure", "for_presenter", "gap_curves_figure", "gap_figure", "gap_histogram_figure", "label_dropout_figure",
+    "TRAINING_RUNS", "digits_figure", "similarity_figure", "for_presenter", "gap_curves_figure", "gap_figure", "gap_histogram_figure", "label_dropout_figure",
     "landscape_figure", "learning_curves_figure", "logit_step_figure", "logits_figure", "loss_versus_gap_figure",
     "optimal_logits_figure", "probabilities_figure", "probability_loss_figure", "projection_figure", "regulariser_terms_figure",
     "reliability_figure", "replay_figure", "targets_figure", "wrong_gradient_figure",

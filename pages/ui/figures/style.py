@@ -9,7 +9,8 @@ import plotly.graph_objects as go
 FONT = dict(size=15)
 MAX_BARS = 20  # bar charts over classes show at most this many
 HEIGHTS = {"targets": 360, "gap": 460, "logits": 460, "prob": 400, "grad": 380, "replay": 520,
-           "reliability": 460, "curves": 400, "projection": 440, "gap_hist": 400, "digits": 300}  # pixels
+           "reliability": 460, "curves": 400, "projection": 440, "gap_hist": 400, "digits": 300,
+           "similarity": 460}  # pixels
 MARGIN = dict(l=60, r=20, t=50, b=40)
 LEGEND_BELOW = dict(orientation="h", yanchor="top", y=-0.28, xanchor="left", x=0.0)
 
