@@ -5,6 +5,7 @@ import streamlit as st
 import lsr_core as core
 
 from pages.ui import charts, compute, figures, widgets
+from pages.ui.formatting import points
 from pages.ui.i18n import t
 from pages.ui.params import Param, one_of
 from pages.ui.shell import begin_page
@@ -41,10 +42,10 @@ def controls() -> core.DistillationSettings:
 
 
 def _cell(row: str, e: core.Estimate, signed: bool = False) -> str:
-    """mean ± standard deviation over seeds; accuracies in percent."""
-    scale, digits = (100.0, 1) if row in PERCENT_ROWS else (1.0, 3)
-    sign = "+" if signed else ""
-    return f"{e.mean * scale:{sign}.{digits}f} ± {e.std * scale:.{digits}f}"
+    """mean ± standard deviation over seeds; accuracies in percentage points."""
+    if row in PERCENT_ROWS:
+        return f"{points(e.mean, signed=signed)} ± {points(e.std)}"
+    return f"{e.mean:{'+' if signed else ''}.3f} ± {e.std:.3f}"
 
 
 def results_table(d: core.Distillation) -> None:
@@ -62,7 +63,7 @@ def verdicts(d: core.Distillation) -> None:
     n = d.settings.seeds
     accuracy = d.difference("student_accuracy")
     st.markdown(t(f"distillation.verdict.accuracy.{d.verdict('student_accuracy')}", seeds=n,
-                  diff=f"{accuracy.mean * 100:+.1f}", sem=f"{accuracy.sem * 100:.1f}"))
+                  diff=points(accuracy.mean, signed=True), sem=points(accuracy.sem)))
     nll = d.summary("student_nll")
     st.markdown(t(f"distillation.verdict.nll.{d.verdict('student_nll')}", seeds=n,
                   one_hot=f"{nll[0].mean:.3f}", smoothed=f"{nll[1].mean:.3f}"))

@@ -58,6 +58,15 @@ def percent(fraction: float) -> str:
     return f"{fraction:.0%}"[:-1]
 
 
+def points(fraction: float, digits: int = 1, signed: bool = False) -> str:
+    """A fraction as percentage points, without the sign "%" (the label says the unit).
+
+    >>> points(0.9592), points(-0.0032, signed=True), points(0.0052, signed=True)
+    ('95.9', '-0.3', '+0.5')
+    """
+    return f"{fraction * 100:{'+' if signed else ''}.{digits}f}"
+
+
 def compact_count(value: int) -> str:
     """A step count in at most three significant digits, for crowded tick labels: 950, 1.22k, 37.8k, 100k.
 
