@@ -57,8 +57,14 @@ def results_table(d: core.Distillation) -> None:
     st.caption(t("distillation.table_caption", seeds=d.settings.seeds))
 
 
+def headline(d: core.Distillation) -> None:
+    """Whether this toy reproduces the paper (`Distillation.reproduces_paper`), first, above the picture."""
+    notice = {"yes": st.success, "opposite": st.warning, "unclear": st.info}[d.reproduces_paper]
+    notice(t(f"distillation.paper.{d.reproduces_paper}", seeds=d.settings.seeds), icon=":material/science:")
+
+
 def verdicts(d: core.Distillation) -> None:
-    """The finding in sentences, each chosen by `Distillation.verdict` (paired differences against their
+    """The findings in sentences, each chosen by `Distillation.verdict` (paired differences against their
     standard error over the seeds)."""
     n = d.settings.seeds
     accuracy = d.difference("student_accuracy")
@@ -70,8 +76,6 @@ def verdicts(d: core.Distillation) -> None:
     shape = d.summary("structure")
     st.markdown(t(f"distillation.verdict.structure.{d.verdict('structure')}", seeds=n,
                   one_hot=f"{shape[0].mean:.3f}", smoothed=f"{shape[1].mean:.3f}"))
-    notice = {"yes": st.success, "opposite": st.warning, "unclear": st.info}[d.reproduces_paper]
-    notice(t(f"distillation.paper.{d.reproduces_paper}", seeds=n), icon=":material/science:")
 
 
 def main() -> None:
@@ -81,7 +85,7 @@ def main() -> None:
     d = compute.distillation(settings, **widgets.heavy_work_callbacks(
         slot, t("distillation.progress_label"), compute.distillation_cost(settings)))
     slot.empty()
-    verdicts(d)
+    headline(d)   # then the picture, so that it starts in the projector's first screen
     similarity = d.similarity
     charts.show(st, figures.similarity_figure(similarity, {
         "title": t("distillation.similarity_title", T=f"{settings.temperature:g}"), "one_hot": t("distillation.col_one_hot"),
@@ -92,6 +96,7 @@ def main() -> None:
     (a_true, a_wrong, a_p), (b_true, b_wrong, b_p) = (d.strongest_confusion(i) for i in range(2))
     st.markdown(t("distillation.similarity_reading", a_true=a_true, a_wrong=a_wrong, a_p=f"{a_p:.3f}", b_true=b_true,
                   b_wrong=b_wrong, b_p=f"{b_p:.3f}", uniform=f"{d.uniform_share:.3f}"))
+    verdicts(d)
     results_table(d)
     with st.expander(t("distillation.method_title"), icon=":material/info:"):
         st.markdown(t("distillation.method", hidden=" × ".join(map(str, core.distillation.STUDENT_HIDDEN)),

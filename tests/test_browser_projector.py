@@ -9,7 +9,7 @@ from tests.test_browser import wait_idle
 
 pytestmark = pytest.mark.browser
 
-CHARTS = {"home", "by_hand", "dynamics", "gap_explorer", "landscape", "regulariser", "training"}   # pages with a chart
+CHARTS = {"home", "by_hand", "dynamics", "gap_explorer", "landscape", "regulariser", "training", "distillation"}   # pages with a chart
 OVERFLOW = """() => {
   const out = [];
   const check = (selector, kind) => document.querySelectorAll(selector).forEach(el => {

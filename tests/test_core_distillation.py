@@ -79,26 +79,67 @@ def test_run_is_deterministic_and_reports_progress(small):
         np.testing.assert_array_equal(a.student_accuracy, b.student_accuracy)
         np.testing.assert_array_equal(a.similarity, b.similarity)
     assert seen == sorted(seen) and seen[-1] == pytest.approx(1.0) and 0 < seen[0] < 0.5
+    assert any(value < 0.3 for value in seen), "the teachers' training is reported too, not only the students'"
 
 
-def test_the_students_never_see_a_label(monkeypatch):
-    """The students' targets are the teachers' softened outputs: flipping every training label after the
-    teachers are trained would change nothing (checked by spying on the targets the students get)."""
-    targets = []
+def test_the_students_learn_the_teachers_softened_outputs_and_answer_at_t_1(monkeypatch):
+    """The students' targets are softmax(z_teacher / T) on the training images (never a label), and a student
+    answers with its logits times T (fitted at T, used at T = 1, as in Hinton et al.)."""
+    from lsr_core.calibration import negative_log_likelihood
+    from lsr_core.classifier import forward
+
+    calls = []
     original = D.train
-    monkeypatch.setattr(D, "train", lambda data, soft, *a, **k: targets.append(soft) or original(data, soft, *a, **k))
-    core.DistillationSettings(seeds=1, epochs=2, student_epochs=1, train_size=50, temperature=4.0).run()
-    assert len(targets) == 2
-    for soft in targets:
-        assert soft.shape == (50, 10) and np.allclose(soft.sum(axis=1), 1.0) and soft.min() > 0.0
+    monkeypatch.setattr(D, "train", lambda data, soft, *a, **k: calls.append((soft, original(data, soft, *a, **k)[0]))
+                        or (calls[-1][1], None))
+    settings = core.DistillationSettings(seeds=1, epochs=2, student_epochs=1, train_size=50, temperature=4.0)
+    d = settings.run()
+    e = core.run_experiment(10, 0.4, 0.0, 50, 0, settings.eps, "uniform", 2, data="digits")
+    assert len(calls) == 2
+    for (soft, student), teacher, run in zip(calls, (e.one_hot, e.smoothed), range(2)):
+        z = forward(teacher.model, e.data.x_train)[1]
+        np.testing.assert_allclose(soft, core.softmax(z / 4.0), rtol=1e-12)
+        answers = 4.0 * forward(student, e.data.x_test)[1]
+        assert d.seeds[0].student_nll[run] == pytest.approx(negative_log_likelihood(answers, e.data.y_test), rel=1e-12)
+    assert d.settings == settings
+
+
+def hand_made(student_accuracy: list[tuple[float, float]]) -> core.Distillation:
+    """A Distillation over len(student_accuracy) seeds with chosen student accuracies, the rest fixed."""
+    sim = np.stack([np.full((3, 3), 0.5) - 0.5 * np.eye(3)] * 2)
+    sim[0, 2] = [0.9, 0.1, 0.0]
+    pair = np.array([0.5, 0.5])
+    seeds = tuple(core.SeedResult(i, pair, pair, np.array(acc), pair, sim, pair, pair)
+                  for i, acc in enumerate(student_accuracy))
+    return core.Distillation(SMALL, seeds)
+
+
+def test_verdicts_and_the_paper_sentence_on_hand_made_results():
+    worse = hand_made([(0.9, 0.8), (0.9, 0.81), (0.9, 0.79)])
+    assert worse.verdict("student_accuracy") == "lower" and worse.reproduces_paper == "yes"
+    assert worse.difference("student_accuracy").mean == pytest.approx(-0.1)
+    better = hand_made([(0.8, 0.9), (0.81, 0.9), (0.79, 0.9)])
+    assert better.verdict("student_accuracy") == "higher" and better.reproduces_paper == "opposite"
+    noisy = hand_made([(0.8, 0.9), (0.9, 0.8)])
+    assert noisy.verdict("student_accuracy") == "unclear" and noisy.reproduces_paper == "unclear"
+    assert worse.strongest_confusion(0) == (2, 0, 0.9) and worse.strongest_confusion(1) == (0, 1, 0.5)
+    assert worse.summary("teacher_nll")[1].mean == 0.5 and worse.per_teacher("student_accuracy").shape == (3, 2)
 
 
 @pytest.mark.parametrize("settings, message", [
     (core.DistillationSettings(seeds=0), "seeds must be a whole number >= 1, got 0"),
     (core.DistillationSettings(temperature=0.0), "temperature must be a positive number, got 0.0"),
     (core.DistillationSettings(eps=1.5), "eps must lie in [0, 1], got 1.5"),
+    (core.DistillationSettings(student_epochs=0), "student_epochs must be a whole number >= 1, got 0"),
 ])
 def test_bad_settings_get_a_clear_message(settings, message):
     with pytest.raises(ValueError) as error:
         settings.run()
     assert str(error.value) == message
+
+
+def test_other_clear_messages():
+    with pytest.raises(ValueError, match=r"^temperature must be a positive number, got 0.0$"):
+        D.wrong_class_distributions(np.zeros((1, 3)), np.array([0]), 0.0)
+    with pytest.raises(ValueError, match=r"^seed must be a whole number >= 0, got -1$"):
+        core.digits.digits_split(-1)
