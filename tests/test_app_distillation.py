@@ -65,3 +65,21 @@ def test_garbage_query(app_test):
     query = {"seeds": "1000", "T": "hot", "eps": "nan"}
     at = app_test("distillation", **query)
     assert_url_values_ignored(at, query)
+
+
+def test_language_and_view_changes_never_retrain(app_test, monkeypatch, result):
+    """Teachers and students are trained once per setting: switching the language, opening the page again
+    or folding a section reuses them; a new setting, submitted, trains once."""
+    at = app_test("distillation", seeds="3")
+    calls = []
+    original = core.DistillationSettings.run
+    monkeypatch.setattr(core.DistillationSettings, "run", lambda s, *a, **k: calls.append(s) or original(s, *a, **k))
+    at.sidebar.segmented_control(key="lang").set_value("zh").run()
+    no_exception(at)
+    assert calls == [] and lookup("zh", "distillation.title") in [h.value for h in at.title]
+    app_test("distillation", seeds="3", lang="zh")
+    assert calls == []
+    at.select_slider(key="distil_T").set_value(2.0)
+    at.button[0].click().run()
+    no_exception(at)
+    assert calls == [core.DistillationSettings(seeds=3, temperature=2.0)]
