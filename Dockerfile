@@ -17,6 +17,7 @@ COPY --chown=lab:lab lsr_core ./lsr_core
 COPY --chown=lab:lab pages ./pages
 COPY --chown=lab:lab assets/i18n ./assets/i18n
 COPY --chown=lab:lab assets/icon.png ./assets/icon.png
+COPY --chown=lab:lab assets/digits.npz ./assets/digits.npz
 
 USER lab
 EXPOSE 8501

@@ -37,7 +37,7 @@ from .experiment import (
 )
 from . import cost
 from .distillation import Distillation, DistillationSettings, Estimate, SeedResult, TEACHERS, difference_verdict, distil, estimate
-from .digits import DIGIT_CLASSES, load_digits
+from .digits import DIGIT_CLASSES, digits_available, load_digits
 from .closed_form import (
     GapSweep,
     PriorOptimum,
@@ -158,6 +158,7 @@ __all__ = [
     "ConfidentMistakes",
     "confident_mistakes",
     "load_digits",
+    "digits_available",
     "run_experiment",
     "template_projection",
     "Comparison",

@@ -23,6 +23,11 @@ DIGITS_VALIDATION = 297    # validation images (the temperature is fitted on the
 DIGITS_TRAIN_MAX = 1000    # the rest: at most this many training images
 
 
+def digits_available() -> bool:
+    """Whether the digits file is where `load_digits` reads it (a deployment that left it out says so)."""
+    return DIGITS_FILE.is_file()
+
+
 @lru_cache(maxsize=1)
 def load_digits(path: str = str(DIGITS_FILE)) -> tuple[np.ndarray, np.ndarray]:
     """All 1,797 images as rows of 64 pixels scaled to [0, 1] (read-only), and their labels 0 … 9.

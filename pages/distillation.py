@@ -81,6 +81,10 @@ def verdicts(d: core.Distillation) -> None:
 def main() -> None:
     begin_page("distillation", PARAMS)
     settings = controls()
+    if not core.digits_available():
+        st.error(t("training.digits_missing"), icon=":material/folder_off:")
+        write_to_url(PARAMS)
+        return   # the shell still draws the navigation and the lesson links
     slot = st.empty()
     d = compute.distillation(settings, **widgets.heavy_work_callbacks(
         slot, t("distillation.progress_label"), compute.distillation_cost(settings)))

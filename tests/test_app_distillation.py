@@ -83,3 +83,13 @@ def test_language_and_view_changes_never_retrain(app_test, monkeypatch, result):
     at.button[0].click().run()
     no_exception(at)
     assert calls == [core.DistillationSettings(seeds=3, temperature=2.0)]
+
+
+@pytest.mark.parametrize("page, query", [("distillation", {"seeds": "3"}), ("training", {"data": "digits", "n": "200", "epochs": "10"})])
+def test_a_missing_digits_file_gets_a_message_not_a_traceback(app_test, monkeypatch, tmp_path, page, query):
+    import lsr_core.digits
+
+    monkeypatch.setattr(lsr_core.digits, "DIGITS_FILE", tmp_path / "nowhere.npz")
+    at = app_test(page, **query)
+    no_exception(at)
+    assert [e.value for e in at.error] == [lookup("en", "training.digits_missing")]
