@@ -153,3 +153,23 @@ def test_log_thinning_keeps_the_first_decades():
     assert log.steps.size <= 600 and log.steps[0] == 0 and log.steps[-1] == 100_000
     assert np.sum((log.steps >= 1) & (log.steps <= 100)) > 2 * np.sum((linear.steps >= 1) & (linear.steps <= 100))
     assert np.all(np.diff(log.steps) > 0)
+
+
+def test_log_chart_indices_and_growth_frames_exactly():
+    """Hand-checked: for steps 0 … 1000 and 10 records on a log axis, 5 evenly spaced records (0, 250, …, 1000)
+    and 5 spaced evenly in log step from the first positive step (1, 10^0.75 ≈ 5.6 → 6, 31.6 → 32, 178, 1000)."""
+    from lsr_core.comparison import _chart_indices
+
+    assert _chart_indices(np.arange(1001), 10, True).tolist() == [0, 1, 6, 32, 178, 250, 500, 750, 1000]
+    assert _chart_indices(np.arange(1001), 10, False).tolist() == [0, 111, 222, 333, 444, 556, 667, 778, 889, 1000]
+    # frames end at steps 1, 10, 100 (and 1000); each draws the log pool's records before its end, then its end:
+    # the pool is evenly [0, 500, 999] plus log-spaced [0, 31, 999] (a linear pool would skip index 31)
+    log = core.growth_frames(np.arange(1, 1001), log_steps=True, frames=4, points=6)
+    assert [f.tolist() for f in log[:3]] == [[0], [0, 9], [0, 31, 99]]
+    linear = core.growth_frames(np.arange(1, 1001), log_steps=False, frames=4, points=6)
+    assert [f.tolist() for f in linear[:3]] == [[0, 200, 249], [0, 200, 400, 499], [0, 200, 400, 599, 749]]
+
+
+def test_a_two_record_run_drops_step_0_on_a_log_axis():
+    c = core.compare_runs(3, 0.1, "uniform", 1.0, 1, np.zeros(3))
+    assert c.steps.tolist() == [0, 1] and c.drawn(True) == slice(1, None) and c.drawn(False) == slice(None)
