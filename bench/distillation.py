@@ -13,23 +13,13 @@ import os
 for variable in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ[variable] = "1"
 
-import statistics  # noqa: E402
 import sys  # noqa: E402
-import time  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import lsr_core as core  # noqa: E402
-
-
-def median_seconds(function, repeat: int = 3) -> float:
-    times = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        function()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times)
+from bench.run_all import median_seconds  # noqa: E402
 
 
 def main() -> None:
@@ -40,7 +30,7 @@ def main() -> None:
     print("| work, one core | median of 3 |")
     print("|---|---:|")
     for name, function in rows:
-        print(f"| {name} | {median_seconds(function):.2f} s |")
+        print(f"| {name} | {median_seconds(function, 3):.2f} s |")
     d = core.DistillationSettings().run()
     print()
     print("| default distillation, 5 seeds | one-hot teacher | smoothed teacher | smoothed − one-hot | verdict |")

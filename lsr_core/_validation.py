@@ -16,12 +16,17 @@ def check_num_classes(num_classes) -> int:
     return int(num_classes)
 
 
+def check_fraction(name: str, value) -> float:
+    """Return `value` as a float in [0, 1], or raise naming it."""
+    number = float(value)
+    if not np.isfinite(number) or not 0.0 <= number <= 1.0:
+        raise ValueError(f"{name} must lie in [0, 1], got {value!r}")
+    return number
+
+
 def check_eps(eps) -> float:
     """Return `eps` as a float in [0, 1], or raise."""
-    value = float(eps)
-    if not np.isfinite(value) or not 0.0 <= value <= 1.0:
-        raise ValueError(f"eps must lie in [0, 1], got {eps!r}")
-    return value
+    return check_fraction("eps", eps)
 
 
 def check_prior_name(prior) -> str:

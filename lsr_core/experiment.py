@@ -13,7 +13,7 @@ from typing import Callable
 
 import numpy as np
 
-from ._validation import check_count, check_eps, check_num_classes, check_positive, check_prior_name
+from ._validation import check_count, check_eps, check_fraction, check_num_classes, check_positive, check_prior_name
 from .calibration import (
     EqualWidthBins,
     accuracy,
@@ -39,6 +39,12 @@ BATCH_SIZE = 32
 
 TINY_PER_CLASS = 20        # fewer training examples per class than this: the page warns
 NEAR_CHANCE_FACTOR = 1.5   # a test accuracy below this many times chance is "near chance"
+
+
+def _check_source(data: str) -> str:
+    if data not in DATA_SOURCES:
+        raise ValueError(f"data must be one of {DATA_SOURCES}, got {data!r}")
+    return data
 
 
 def split_sizes(data: str) -> tuple[int, int]:
@@ -75,9 +81,7 @@ class ExperimentSettings:
         >>> s.num_classes, s.overlap, s.train_size
         (10, 0.4, 1000)
         """
-        if data not in DATA_SOURCES:
-            raise ValueError(f"data must be one of {DATA_SOURCES}, got {data!r}")
-        if data == "digits":
+        if _check_source(data) == "digits":
             num_classes, overlap, train_size = DIGIT_CLASSES, DEFAULT_OVERLAP, min(train_size, DIGITS_TRAIN_MAX)
         return ExperimentSettings(num_classes, overlap, noise, train_size, seed, eps, prior, epochs, data)
 
@@ -141,9 +145,7 @@ def make_dataset(num_classes: int, overlap: float, noise: float, train_size: int
     """
     num_classes = check_num_classes(num_classes)
     overlap = check_positive("overlap", overlap)
-    noise = float(noise)
-    if not 0.0 <= noise <= 1.0:
-        raise ValueError(f"noise must lie in [0, 1], got {noise!r}")
+    noise = check_fraction("noise", float(noise))
     train_size = check_count("train_size", train_size, num_classes)
     rng = np.random.default_rng(check_count("seed", seed, 0))
     means = rng.standard_normal((num_classes, INPUT_DIMENSIONS))
@@ -177,9 +179,7 @@ def digits_dataset(noise: float, train_size: int, seed: int = 0) -> Dataset:
     >>> d.x_train.shape, d.x_test.shape, d.x_val.shape, d.source
     ((100, 64), (500, 64), (297, 64), 'digits')
     """
-    noise = float(noise)
-    if not 0.0 <= noise <= 1.0:
-        raise ValueError(f"noise must lie in [0, 1], got {noise!r}")
+    noise = check_fraction("noise", float(noise))
     train_size = check_count("train_size", train_size, DIGIT_CLASSES)
     if train_size > DIGITS_TRAIN_MAX:
         raise ValueError(f"train_size must be at most {DIGITS_TRAIN_MAX} for the digits, got {train_size}")
@@ -312,14 +312,12 @@ def run_experiment(num_classes: int, overlap: float, noise: float, train_size: i
     check_prior_name(prior)
     epochs = check_count("epochs", epochs, 1)
     rate = check_positive("rate", rate)
-    if data == "digits":
+    if _check_source(data) == "digits":
         if num_classes != DIGIT_CLASSES:
             raise ValueError(f"num_classes must be {DIGIT_CLASSES} for the digits, got {num_classes!r}")
         data = digits_dataset(noise, train_size, seed)
-    elif data == "clusters":
-        data = make_dataset(num_classes, overlap, noise, train_size, seed)
     else:
-        raise ValueError(f"data must be one of {DATA_SOURCES}, got {data!r}")
+        data = make_dataset(num_classes, overlap, noise, train_size, seed)
     start = init_mlp((data.x_train.shape[1], *HIDDEN, data.num_classes), seed)
     runs = []
     for index, targets in enumerate((one_hot(data.y_train, data.num_classes),

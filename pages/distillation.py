@@ -81,8 +81,7 @@ def verdicts(d: core.Distillation) -> None:
 def main() -> None:
     begin_page("distillation", PARAMS)
     settings = controls()
-    if not core.digits_available():
-        st.error(t("training.digits_missing"), icon=":material/folder_off:")
+    if widgets.digits_missing():
         write_to_url(PARAMS)
         return   # the shell still draws the navigation and the lesson links
     slot = st.empty()
@@ -90,23 +89,24 @@ def main() -> None:
         slot, t("distillation.progress_label"), compute.distillation_cost(settings)))
     slot.empty()
     headline(d)   # then the picture, so that it starts in the projector's first screen
-    similarity = d.similarity
-    charts.show(st, figures.similarity_figure(similarity, {
+    structure = d.summary("structure")
+    charts.show(st, figures.similarity_figure(d.similarity, {
         "title": t("distillation.similarity_title", T=f"{settings.temperature:g}"), "one_hot": t("distillation.col_one_hot"),
         "smoothed": t("distillation.col_smoothed"), "x": t("distillation.axis_wrong"), "y": t("distillation.axis_true"),
         "colour": t("distillation.axis_probability")}), key="distil_similarity",
-        summary=t("distillation.similarity_summary", one_hot=f"{d.summary('structure')[0].mean:.3f}",
-                  smoothed=f"{d.summary('structure')[1].mean:.3f}"))
+        summary=t("distillation.similarity_summary", one_hot=f"{structure[0].mean:.3f}",
+                  smoothed=f"{structure[1].mean:.3f}"))
     (a_true, a_wrong, a_p), (b_true, b_wrong, b_p) = (d.strongest_confusion(i) for i in range(2))
     st.markdown(t("distillation.similarity_reading", a_true=a_true, a_wrong=a_wrong, a_p=f"{a_p:.3f}", b_true=b_true,
                   b_wrong=b_wrong, b_p=f"{b_p:.3f}", uniform=f"{d.uniform_share:.3f}"))
     verdicts(d)
     results_table(d)
+    hidden = " × ".join(map(str, core.distillation.STUDENT_HIDDEN))
     with st.expander(t("distillation.method_title"), icon=":material/info:"):
-        st.markdown(t("distillation.method", hidden=" × ".join(map(str, core.distillation.STUDENT_HIDDEN)),
+        st.markdown(t("distillation.method", hidden=hidden,
                       epochs=settings.epochs, student_epochs=settings.student_epochs, train=settings.train_size))
     with st.expander(t("distillation.differs_title"), icon=":material/compare:"):
-        st.markdown(t("distillation.differs", hidden=" × ".join(map(str, core.distillation.STUDENT_HIDDEN))))
+        st.markdown(t("distillation.differs", hidden=hidden))
     write_to_url(PARAMS)
 
 

@@ -232,8 +232,7 @@ def mistakes_section(settings: core.ExperimentSettings) -> None:
 def main() -> None:
     begin_page("training", PARAMS)
     settings = controls()
-    if settings.data == "digits" and not core.digits_available():
-        st.error(t("training.digits_missing"), icon=":material/folder_off:")
+    if settings.data == "digits" and widgets.digits_missing():
         write_to_url(PARAMS)
         return   # the shell still draws the navigation and the lesson links
     e = train(settings)

@@ -68,3 +68,11 @@ def controls_box():
     if presenting():
         return st.expander(t("controls.settings"), icon=":material/tune:")
     return st.container(border=True)
+
+
+def digits_missing() -> bool:
+    """Whether the digits file is missing from this installation; if so, say so (a message, not a traceback)."""
+    if core.digits_available():
+        return False
+    st.error(t("training.digits_missing"), icon=":material/folder_off:")
+    return True
