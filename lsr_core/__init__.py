@@ -35,7 +35,7 @@ from .experiment import (
     run_experiment,
     template_projection,
 )
-from . import cost
+from . import claims, cost
 from .distillation import Distillation, DistillationSettings, Estimate, SeedResult, TEACHERS, difference_verdict, distil, estimate
 from .digits import DIGIT_CLASSES, digits_available, load_digits
 from .closed_form import (
@@ -69,9 +69,13 @@ from .losses import (
 )
 from .regimes import (
     BOUNDARY_TOLERANCE,
+    GAP_TOLERANCE,
     ece_change,
+    float64_stall_gap,
+    gap_behaviour,
     gap_regime,
     has_finite_optimum,
+    step_factor,
     loss_rise_kind,
     scene_optimal_gap,
     temperature_effect,
@@ -125,7 +129,12 @@ __all__ = [
     "GRADIENT_FLOOR",
     "RUNS",
     "BOUNDARY_TOLERANCE",
+    "GAP_TOLERANCE",
+    "claims",
     "ece_change",
+    "float64_stall_gap",
+    "gap_behaviour",
+    "step_factor",
     "gap_regime",
     "loss_rise_kind",
     "scene_optimal_gap",

@@ -462,18 +462,20 @@ class GapSummary:
     histogram: Histogram
     medians: tuple[float, ...]
     p95: tuple[float, ...]
+    p5: tuple[float, ...] = ()
 
 
 def gap_summary(samples, bins: int = 60) -> GapSummary:
-    """A common histogram of each sample, with each sample's median and 95th percentile.
+    """A common histogram of each sample, with each sample's median, 95th and 5th percentile.
 
     >>> s = gap_summary([np.arange(101.0), np.zeros(3)], bins=4)
-    >>> s.medians, s.p95, s.histogram.counts.tolist()
-    ((50.0, 0.0), (95.0, 0.0), [[25, 25, 25, 26], [3, 0, 0, 0]])
+    >>> s.medians, s.p95, s.p5, s.histogram.counts.tolist()
+    ((50.0, 0.0), (95.0, 0.0), (5.0, 0.0), [[25, 25, 25, 26], [3, 0, 0, 0]])
     """
     edges, counts = common_histogram(samples, bins)
     return GapSummary(Histogram(edges, counts), tuple(float(np.median(s)) for s in samples),
-                      tuple(float(np.percentile(s, 95)) for s in samples))
+                      tuple(float(np.percentile(s, 95)) for s in samples),
+                      tuple(float(np.percentile(s, 5)) for s in samples))
 
 
 def common_histogram(samples, bins: int = 60) -> tuple[np.ndarray, np.ndarray]:

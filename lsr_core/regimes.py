@@ -8,10 +8,13 @@ tests check every case at, just below and just above every boundary, for both co
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 
 from ._validation import check_eps, check_num_classes, check_positive, check_prior_name
 from .closed_form import optimal_logit_gap
+from .targets import smooth_targets
 
 # A slider moves ε in steps of 0.01 and a URL gives at most ~16 digits, so an ε within 1e-9 of a
 # boundary is the boundary the user meant (ε = 0.9 at K = 10 is (K - 1)/K, though 0.9 != 9/10 in floats).
@@ -110,6 +113,123 @@ def loss_rise_kind(loss) -> str:
     return "persistent" if rises[-1] + 1 >= values.size / 2 else "transient"
 
 
+# ---------------------------------------------------------------- what a run's gap does
+
+# the dynamics page's tolerance: a run is "at" its optimum once |gap - optimum| <= this
+GAP_TOLERANCE = 1e-6
+
+GAP_BEHAVIOURS = ("monotone", "damped", "approaching", "swinging", "cycle", "diverging", "frozen")
+
+
+def step_factor(num_classes: int, eps: float, prior: str, lr: float, equal_wrong: bool = True) -> float:
+    """The linearised gradient-descent step at the smoothed optimum: the error z − z* is multiplied by
+    1 − η·λ along each eigenvector of the softmax Hessian diag(q) − q qᵀ (p = q there). Returns the factor
+    of largest magnitude; |factor| < 1: the optimum attracts a run that comes close, |factor| > 1: it repels
+    it (discrete time; the mean logit, eigenvalue 0, is conserved and left out). With `equal_wrong` only the
+    gap's own direction counts (a zero start keeps the wrong logits equal for ever), with eigenvalue
+    1 − a² − (K−1)b² − (K−2)b for targets (a, b, …, b); otherwise also b (K ≥ 3), the wrong logits' spread.
+
+    >>> round(step_factor(2, 0.55, "uniform", 5.0), 5)   # 1 - 5 · 2 · 0.725 · 0.275
+    -0.99375
+    """
+    if not has_finite_optimum(num_classes, eps, prior):
+        raise ValueError("no finite optimum: there is no step factor at it")
+    lr = check_positive("lr", lr)
+    q = smooth_targets(0, num_classes, eps, prior)
+    a, b = float(q[0]), float(q[1])
+    gap_eigenvalue = 1.0 - a * a - (num_classes - 1) * b * b - (num_classes - 2) * b
+    factors = [1.0 - lr * gap_eigenvalue]
+    if not equal_wrong and num_classes > 2:
+        factors.append(1.0 - lr * b)
+    return max(factors, key=abs)
+
+
+def _crossings(error: np.ndarray, tolerance: float) -> np.ndarray:
+    """Indices i (of records) at which the error's sign differs from the previous record's that was
+    outside ±tolerance: where the run crossed its optimum."""
+    outside = np.flatnonzero(np.abs(error) > tolerance)
+    signs = np.sign(error[outside])
+    return outside[1:][signs[1:] != signs[:-1]]
+
+
+def gap_behaviour(gaps, optimum: float, factor: float, tolerance: float = GAP_TOLERANCE) -> str:
+    """What a recorded run's gap `(R,)` did around its finite `optimum`, one of `GAP_BEHAVIOURS`:
+
+    - ``"monotone"``: it ends within `tolerance` and never crossed the optimum;
+    - ``"damped"``: it ends within `tolerance` after crossing the optimum (a damped oscillation);
+    - ``"frozen"``: it ends outside, its last three records are exactly equal and it no longer crosses:
+      float arithmetic stopped it (every step rounds away) short of the optimum;
+    - ``"approaching"``: it ends outside, no longer crosses the optimum and its distance shrank over the
+      second half of the records: still on its way;
+    - ``"diverging"``: a record is not finite, or it ends outside, no longer crosses and moved away;
+    - ``"swinging"``: it ends outside and still crosses the optimum in the second half of the records,
+      and the linearised step `factor` (`step_factor`) has |factor| < 1: a damped oscillation not yet
+      within `tolerance`;
+    - ``"cycle"``: the same, but |factor| ≥ 1: the optimum repels a run that comes near, so the
+      oscillation is sustained (a cycle or an irregular one) and the run never converges.
+
+    "Crossing" ignores records within ±`tolerance` (rounding noise at the optimum).
+
+    >>> gap_behaviour([0.0, 0.5, 0.9, 1.0], 1.0, 0.5), gap_behaviour([0.0, 1.5, 0.8, 1.0], 1.0, -0.5)
+    ('monotone', 'damped')
+    >>> gap_behaviour([0.0, 2.0, 0.0, 2.0, 0.0, 2.0], 1.0, -1.5), gap_behaviour([0.0, 0.4, 0.4, 0.4], 1.0, 0.5)
+    ('cycle', 'frozen')
+    """
+    gaps = np.asarray(gaps, dtype=np.float64)
+    if not np.isfinite(optimum):
+        raise ValueError("gap_behaviour needs a finite optimum")
+    if not np.all(np.isfinite(gaps)):
+        return "diverging"
+    error = gaps - optimum
+    crossings = _crossings(error, tolerance)
+    if abs(error[-1]) <= tolerance:
+        return "damped" if crossings.size else "monotone"
+    middle = gaps.size // 2
+    if np.any(crossings >= max(middle, 1)):
+        return "cycle" if abs(factor) >= 1.0 else "swinging"
+    if gaps.size >= 3 and error[-1] == error[-2] == error[-3]:
+        return "frozen"
+    return "approaching" if abs(error[-1]) < abs(error[middle]) else "diverging"
+
+
+@lru_cache(maxsize=256)   # a pure function of a few numbers, called on every rerun of a page
+def float64_stall_gap(num_classes: int, eps: float, prior: str, lr: float, resolution: float = 0.01,
+                      tolerance: float = GAP_TOLERANCE) -> float:
+    """Where float64 stops a smoothed run from below before it comes within `tolerance` of its optimum,
+    or inf if it does not: the smallest gap on a grid of `resolution` nats (plus optimum − tolerance
+    itself) from which one step of this code's gradient descent (`lsr_core.dynamics.descend`: p =
+    exp(z − max z) / sum, z ← z − η (p − q), in float64) leaves every logit exactly unchanged.
+
+    The logits are a run's from zeros: mean 0, wrong logits equal. With a tiny ε the optimum is near the
+    gap at which p(true) rounds to 1, and steps of η (p − q) round away before the run gets there: the
+    optimum is then unreachable in float64, however many steps are taken.
+
+    >>> float64_stall_gap(10, 0.1, "uniform", 1.0), round(float64_stall_gap(10, 1e-15, "uniform", 1.0), 2) < 36.84
+    (inf, True)
+    """
+    num_classes = check_num_classes(num_classes)
+    lr = check_positive("lr", lr)
+    if not has_finite_optimum(num_classes, eps, prior):
+        return float("inf")
+    optimum = scene_optimal_gap(num_classes, eps, prior)
+    if optimum - tolerance <= 0.0:
+        return float("inf")     # a run from zeros starts within tolerance, or above the optimum
+    grid = np.append(np.arange(0.0, optimum - tolerance, check_positive("resolution", resolution)),
+                     optimum - tolerance)
+    q = smooth_targets(0, num_classes, eps, prior)
+    chunk = max(1, 2_000_000 // num_classes)
+    for begin in range(0, grid.size, chunk):
+        gaps = grid[begin:begin + chunk, None]
+        z = np.empty((gaps.shape[0], num_classes))
+        z[:, :1] = (num_classes - 1) * gaps / num_classes
+        z[:, 1:] = -gaps / num_classes
+        exps = np.exp(z - z.max(axis=-1, keepdims=True))
+        frozen = np.all(z - lr * (exps / exps.sum(axis=-1, keepdims=True) - q) == z, axis=-1)
+        if frozen.any():
+            return float(grid[begin + int(np.argmax(frozen))])
+    return float("inf")
+
+
 # ---------------------------------------------------------------- training page
 
 TEMPERATURE_EFFECTS = ("sharpens", "unchanged", "softens")
@@ -141,6 +261,11 @@ def ece_change(before: float, after: float, digits: int = 3) -> str:
 
 __all__ = [
     "BOUNDARY_TOLERANCE",
+    "GAP_BEHAVIOURS",
+    "GAP_TOLERANCE",
+    "float64_stall_gap",
+    "gap_behaviour",
+    "step_factor",
     "ECE_CHANGES",
     "GAP_REGIMES",
     "LOSS_RISE_KINDS",

@@ -85,22 +85,28 @@ def chart_slot(parent, kind: str):
     return parent.container(height=round(figures.HEIGHTS[kind] * scale) + 16, border=False).empty()
 
 
+BEHAVIOUR_NOTICES = {"damped": (st.info, ":material/waves:"), "swinging": (st.info, ":material/waves:"),
+                     "cycle": (st.error, ":material/warning:"), "diverging": (st.error, ":material/warning:"),
+                     "frozen": (st.warning, ":material/ac_unit:"), "unreachable": (st.warning, ":material/ac_unit:"),
+                     "approaching": (st.info, ":material/hourglass_top:")}
+
+
 def scene_messages(c) -> None:
-    """Say what is special about this scene: its gap regime (`core.gap_regime`), how the loss rose if it did
-    (`core.loss_rise_kind`, per run), or a run that has not converged yet."""
+    """Say what is special about this scene: its gap regime (`core.gap_regime`) and what the smoothed run's gap
+    did (`core.claims.dynamics_sentences`: a damped or sustained oscillation, still on its way, stopped by float64)."""
     regime, gap = compute.gap_case(c.num_classes, c.eps, c.prior)
     if regime == "one_hot":
         st.info(t("dynamics.eps_zero"), icon=":material/all_inclusive:")
     elif regime != "favours_true":
         st.warning(t(f"dynamics.regime.{regime}", gap=number(gap),
                      boundary=number(compute.zero_gap_eps(c.num_classes, "others"), 4)), icon=":material/balance:")
-    for run, kind, rises in zip(core.RUNS, c.loss_rise_kinds, c.loss_increases):
-        if kind != "none":
-            notice = st.error if kind == "persistent" else st.info
-            notice(t(f"dynamics.loss_rise.{kind}", lr=c.lr, run=t(f"legend.{run}"), count=int(rises)),
-                   icon=":material/warning:" if kind == "persistent" else ":material/trending_up:")
-    if c.needs_more_steps:
-        st.info(t("dynamics.not_converged", steps=count(c.total_steps)), icon=":material/hourglass_top:")
+    for sentence in core.claims.dynamics_sentences(c.num_classes, c.eps, c.prior, c.lr, c.steps, c.gap[:, 1],
+                                                   c.wrong_logits_start_equal):
+        v = dict(sentence.values)
+        notice, icon = BEHAVIOUR_NOTICES[sentence.key.rsplit(".", 1)[1]]
+        notice(t(sentence.key, lr=c.lr, optimum=number(v["optimum"]), reached=number(v["reached"]),
+                 steps=count(int(v["steps"])), factor=number(v["factor"], 3), stall=number(v["stall"], 2),
+                 reached_step=count(int(v["reached_step"]))), icon=icon)
 
 
 def readouts(c, scene: core.Scene) -> None:

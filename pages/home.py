@@ -25,10 +25,11 @@ def picture(num_classes: int, eps: float, prior: str, regime: str, gap: float) -
              "one_hot": t("legend.one_hot"), "smoothed": t("legend.smoothed"), "optimum": t("legend.optimum"),
              "theory": t("legend.one_hot_theory"), "run": t("dynamics.run"), "pause": t("dynamics.pause")}
     c = compute.comparison(scene)
-    sentence = t(f"home.picture.{regime}", gap=number(gap), one_hot=number(c.gap[-1, 0], 2),
-                 steps=f"{PICTURE_STEPS:,}")
-    if c.needs_more_steps:   # a tiny ε from a link: the optimum is far, and these steps do not reach it
-        sentence += " " + t("home.picture_not_yet", steps=f"{PICTURE_STEPS:,}", reached=number(c.gap[-1, 1], 2))
+    # chosen by what the run did (lsr_core.claims): reached the optimum, still on its way, or stopped by float64
+    sentences = core.claims.home_sentences(num_classes, eps, prior, PICTURE_RATE, c.steps, c.gap[:, 1])
+    sentence = " ".join(t(s.key, gap=number(gap), one_hot=number(c.gap[-1, 0], 2), steps=f"{PICTURE_STEPS:,}",
+                          reached=number(c.gap[-1, 1], 2), stall=number(dict(s.values).get("stall", 0.0), 2))
+                        for s in sentences)
     charts.show(st, compute.dynamics_figure("gap", scene, compute.freeze(texts), True), key="home_gap_chart",
                 summary=sentence, visible=False)
     st.markdown(sentence)

@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+import lsr_core as core
 from pages.ui import charts, compute, figures, widgets
 from pages.ui.formatting import count, number
 from pages.ui.i18n import t
@@ -38,7 +39,7 @@ def main() -> None:
         "one_hot": t("legend.one_hot"), "smoothed": t("legend.smoothed"), "path": t("landscape.path"),
         "start": t("landscape.start"), "minimum": t("landscape.minimum"), "loss": t("axis.loss")}),
         key="land_chart", visible=False,
-        summary=t("summary.landscape", one_hot=ends[0], smoothed=ends[1], gap=minimum))
+        summary=t(core.claims.landscape_sentence(eps, prior).key, one_hot=ends[0], smoothed=ends[1], gap=minimum))
     charts.csv_download(st, lambda: {"step": scape.path_steps, "g1_one_hot": scape.path_one_hot[:, 0],
                                      "g2_one_hot": scape.path_one_hot[:, 1], "g1_smoothed": scape.path_smoothed[:, 0],
                                      "g2_smoothed": scape.path_smoothed[:, 1]}, "label_smoothing_landscape_paths.csv",

@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+import lsr_core as core
 from pages.ui import charts, compute, figures, widgets
 from pages.ui.formatting import count, number
 from pages.ui.i18n import t
@@ -23,12 +24,14 @@ def terms_section(num_classes: int, eps: float, prior: str, gap: float) -> None:
     st.latex(r"H(u,p) = \mathrm{KL}(u\,\|\,p) + H(u)")
     terms = compute.regulariser_terms(num_classes, eps, prior)
     here = terms.at(gap)
+    # where the loss is lowest, if anywhere (core.claims.regulariser_sentence): the closed form, not the grid
+    lowest = core.claims.regulariser_sentence(num_classes, eps, prior, float(terms.gaps[0]), float(terms.gaps[-1]))
     charts.show(st, figures.regulariser_terms_figure(terms, gap, {
         "title": t("regulariser.chart_title"), "x": t("axis.gap"), "y": t("axis.loss"),
         "data": t("regulariser.legend_data"), "prior": t("regulariser.legend_prior"),
         "total": t("regulariser.legend_total"), "current": t("regulariser.legend_current")}),
-        key="reg_terms_chart", summary=t("summary.regulariser", gap=number(gap, 4), total=number(here.total, 4),
-                                          minimum=number(terms.minimum_gap, 2)))
+        key="reg_terms_chart", summary=t(lowest.key, gap=number(gap, 4), total=number(here.total, 4),
+                                          minimum=number(core.scene_optimal_gap(num_classes, eps, prior), 2)))
     m1, m2, m3, m4 = st.columns(4)
     m1.metric(t("regulariser.metric_data"), number(here.weighted_data, 4))
     m2.metric(t("regulariser.metric_prior"), number(here.weighted_prior, 4))

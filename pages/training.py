@@ -61,9 +61,11 @@ def form(data: str, digits: bool) -> tuple[core.ExperimentSettings, int]:
     noise = c2.slider(t("training.noise"), 0.0, 0.5, step=0.05, key="train_noise",
                       help=t("training.noise_help"), persist_state="session")
     validation, test = core.split_sizes(data)
+    most = min(TRAIN_SIZES[-1], core.digits.DIGITS_TRAIN_MAX) if digits else TRAIN_SIZES[-1]   # digits: capped
+    seconds = core.cost.training_seconds(most, EPOCHS[-1])
     size = c3.select_slider(t("training.size"), TRAIN_SIZES, key="train_size", help=t(
-        "training.size_help", seconds=f"{core.cost.training_seconds(TRAIN_SIZES[-1], EPOCHS[-1]):.0f}",
-        val=f"{validation:,}", test=f"{test:,}"), persist_state="session")
+        f"training.size_help.{data}", seconds=f"{seconds:.1f}" if seconds < 10 else f"{seconds:.0f}",
+        val=f"{validation:,}", test=f"{test:,}", most=f"{most:,}"), persist_state="session")
     epochs = c4.select_slider(t("training.epochs"), EPOCHS, key="train_epochs", help=t("training.epochs_help"),
                               persist_state="session")
     seed = c5.number_input(t("controls.seed"), 0, 9999, step=1, key="train_seed", persist_state="session")
@@ -131,7 +133,7 @@ def calibration_section(e, views: dict, settings: core.ExperimentSettings) -> No
         rel = views["reliability"]["temperature"]
         left, right = st.columns(2, gap="medium")
         explanation = temperature_explanation(e.temperature, e.one_hot.metrics.ece, rel.ece, e.smoothed.metrics.ece,
-                                              settings.validation_size)
+                                              settings.validation_size, e.eps)
         left.markdown(explanation)
         charts.show(right, figures.reliability_figure(rel, "temperature", _reliability_text(
             t("training.reliability_temperature_chart", T=f"{e.temperature:.2f}", ece=f"{rel.ece:.3f}"))),
@@ -139,14 +141,16 @@ def calibration_section(e, views: dict, settings: core.ExperimentSettings) -> No
 
 
 def temperature_explanation(temperature: float, ece_before: float, ece_after: float, ece_smoothed: float,
-                            validation: int) -> str:
+                            validation: int, eps: float) -> str:
     """The temperature paragraph, its sentences chosen by `core.temperature_effect` and `core.ece_change`
-    on the numbers as shown (T to 2 decimals, ECE to 3); T was fitted on `validation` examples."""
+    on the numbers as shown (T to 2 decimals, ECE to 3), and what smoothing did to the ECE by
+    `core.claims.smoothing_ece_sentence` (nothing at ε = 0); T was fitted on `validation` examples."""
     shown_t, before, after = f"{temperature:.2f}", f"{ece_before:.3f}", f"{ece_after:.3f}"
+    smoothing = core.claims.smoothing_ece_sentence(eps, ece_before, ece_smoothed, 3)
     return " ".join((t("training.temperature_intro", val=f"{validation:,}"),
                      t(f"training.temperature.{core.temperature_effect(temperature, 2)}", T=shown_t),
                      t(f"training.ece.{core.ece_change(ece_before, ece_after, 3)}", before=before, after=after),
-                     t("training.temperature_outro", ece_smoothed=f"{ece_smoothed:.3f}")))
+                     t(smoothing.key, one_hot=before, smoothed=f"{ece_smoothed:.3f}"))) + "\n\n" + t("training.temperature_outro")
 
 
 def _reliability_text(title: str) -> dict[str, str]:
@@ -187,21 +191,29 @@ def features_section(settings: core.ExperimentSettings) -> None:
         return
     projections = compute.template_projections(settings, tuple(sorted(chosen)), split)
     columns = st.columns(2, gap="medium")
+    spreads = []
     for column, name in zip(columns, RUN_NAMES):
         spread, unevenness = projections[name].cluster_shape()
+        spreads.append(spread)
         charts.show(column, figures.projection_figure(projections[name], {
             "title": t("training.projection_chart", run=t(f"legend.{name}")), "x": t("training.axis_plane_x"),
             "y": t("training.axis_plane_y"), "class": t("training.class_k", k="{k}")}),   # the builder fills in k
             key=f"train_projection_{name}", summary=t("training.shape_summary", run=t(f"legend.{name}"),
                                                        spread=number(spread, 2), unevenness=number(unevenness, 2)))
+    # tighter or not, measured on the spreads as shown (core.claims.spread_sentence)
+    st.markdown(t(core.claims.spread_sentence(*spreads, 2).key, one_hot=number(spreads[0], 2),
+                  smoothed=number(spreads[1], 2)))
     st.caption(t("training.features_summary"))
 
 
 def gaps_section(e, views: dict) -> None:
     st.subheader(t("training.gaps_title"))
     regime, optimum = compute.gap_case(e.data.num_classes, e.eps, e.prior)
-    reading = regime if regime in ("one_hot", "favours_true") else "other"
     gaps = views["gaps"]
+    # the reading follows the measured percentiles, as shown (core.claims.gaps_sentences)
+    reading = " ".join(t(s.key, optimum=number(optimum, 2), p95_one_hot=number(gaps.p95[0], 2),
+                         p95_smoothed=number(gaps.p95[1], 2), p5_smoothed=number(gaps.p5[1], 2))
+                       for s in core.claims.gaps_sentences(e.data.num_classes, e.eps, e.prior, gaps.p5, gaps.p95, 2))
     charts.show(st, figures.gap_histogram_figure(gaps.histogram, optimum, {
         "title": t("training.gaps_chart"), "x": t("training.axis_test_gap"), "y": t("training.axis_examples"),
         "one_hot": t("legend.one_hot"), "smoothed": t("training.smoothed_eps", eps=f"{e.eps:.2f}"),
@@ -209,17 +221,18 @@ def gaps_section(e, views: dict) -> None:
         summary=t("training.gaps_summary", median_one_hot=number(gaps.medians[0], 2),
                  median_smoothed=number(gaps.medians[1], 2), p95_one_hot=number(gaps.p95[0], 2),
                  p95_smoothed=number(gaps.p95[1], 2),
-                 optimum=number(optimum, 2)) + " " + t(f"training.gaps_reading.{reading}", optimum=number(optimum, 2)))
+                 optimum=number(optimum, 2)) + " " + reading)
 
 
 def mistakes_section(settings: core.ExperimentSettings) -> None:
     """A few test digits the one-hot model misread with high confidence, and the smoothed model's view of them."""
     st.subheader(t("training.mistakes_title"))
-    st.markdown(t("training.mistakes_lead"))
     m = compute.confident_mistakes(settings)
+    lead = core.claims.mistakes_sentence(m.one_hot_confidence, 2)   # "very sure" only if every one shown is
     if m.index.size == 0:
-        st.info(t("training.mistakes_none"), icon=":material/check_circle:")
+        st.info(t(lead.key), icon=":material/check_circle:")
         return
+    st.markdown(t(lead.key, lowest=f"{m.one_hot_range[0]:.2f}", highest=f"{m.one_hot_range[1]:.2f}"))
     labels = [t("training.mistake_label", true=int(m.true[i]), one_hot=int(m.one_hot_class[i]),
                 p_one_hot=f"{m.one_hot_confidence[i]:.2f}", smoothed=int(m.smoothed_class[i]),
                 p_smoothed=f"{m.smoothed_confidence[i]:.2f}") for i in range(m.index.size)]

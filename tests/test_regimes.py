@@ -113,3 +113,109 @@ def test_every_temperature_sentence_is_reachable_from_the_training_page(settings
     experiment = core.run_experiment(*settings)
     assert core.temperature_effect(experiment.temperature) == effect
     assert core.ece_change(experiment.one_hot.metrics.ece, experiment.temperature_metrics.ece) == change
+
+
+# ---------------------------------------------------------------- what a run's gap does (issue 22, item 1)
+
+TOL = core.GAP_TOLERANCE
+
+
+def test_gap_behaviour_on_hand_made_runs():
+    """One hand-made run per case; the optimum is 1."""
+    assert core.gap_behaviour([0.0, 0.5, 0.9, 1.0], 1.0, 0.5) == "monotone"
+    assert core.gap_behaviour([0.0, 1.5, 0.8, 1.0], 1.0, -0.5) == "damped"
+    assert core.gap_behaviour([0.0, 0.5, 0.8, 0.9], 1.0, 0.5) == "approaching"
+    assert core.gap_behaviour([0.0, 2.0, 0.1, 1.9, 0.2, 1.8], 1.0, -0.9) == "swinging"
+    assert core.gap_behaviour([0.0, 2.0, 0.0, 2.0, 0.0, 2.0], 1.0, -1.5) == "cycle"
+    assert core.gap_behaviour([0.0, 0.4, 0.4, 0.4], 1.0, 0.5) == "frozen"
+    assert core.gap_behaviour([0.5, 0.4, 0.2, -1.0], 1.0, 0.5) == "diverging"
+    assert core.gap_behaviour([0.0, np.inf], 1.0, 0.5) == "diverging"
+    with pytest.raises(ValueError):
+        core.gap_behaviour([0.0, 1.0], np.inf, 0.5)
+
+
+def test_gap_behaviour_at_its_boundaries():
+    # within the tolerance at the end: converged, exactly at it and just past it
+    assert core.gap_behaviour([-1.0, -TOL], 0.0, 0.5) == "monotone"
+    assert core.gap_behaviour([-1.0, -0.5, -2 * TOL], 0.0, 0.5) == "approaching"
+    assert core.gap_behaviour([-1.0, 0.5, 2 * TOL], 0.0, -0.5) == "swinging"
+    # rounding noise around the optimum (inside ±tolerance) is not a crossing
+    assert core.gap_behaviour([0.0, 0.9, 1.0 + TOL / 2, 1.0 - TOL / 2, 1.0], 1.0, 0.5) == "monotone"
+    # swinging against cycle: decided by |factor| < 1, at -1 exactly it is a cycle
+    swings = [0.0, 2.0, 0.0, 2.0, 0.0, 2.0]
+    assert core.gap_behaviour(swings, 1.0, -0.999) == "swinging"
+    assert core.gap_behaviour(swings, 1.0, -1.0) == "cycle"
+    assert core.gap_behaviour(swings, 1.0, 1.0) == "cycle"
+    # a crossing only in the first half of the records, then approaching from one side
+    assert core.gap_behaviour([0.0, 1.5, 0.9, 0.95, 0.97, 0.98], 1.0, 0.5) == "approaching"
+
+
+@pytest.mark.parametrize("k, eps, prior, lr, expected", [
+    (2, 0.55, "uniform", 5.0, 1 - 5 * 2 * 0.725 * 0.275),        # -0.99375: 2 a b for K = 2
+    (3, 0.5, "uniform", 10.0, 1 - 10 / 3),                        # q = (2/3, 1/6, 1/6): λ = 1/3
+    (10, 0.1, "uniform", 1.0, None),
+    (10, 0.3, "others", 2.0, None),
+])
+def test_step_factor_is_one_minus_rate_times_a_hessian_eigenvalue(k, eps, prior, lr, expected):
+    factor = core.step_factor(k, eps, prior, lr)
+    if expected is not None:
+        assert factor == pytest.approx(expected, abs=1e-12)
+    q = core.smooth_targets(0, k, eps, prior)
+    values, vectors = np.linalg.eigh(np.diag(q) - np.outer(q, q))
+    # the gap's own direction: wrong components equal, not the constant vector
+    gap_direction = [v for v, u in zip(values, vectors.T)
+                     if np.ptp(u[1:]) < 1e-9 and abs(u.sum()) < 1e-9 and abs(v) > 1e-12]
+    assert factor == pytest.approx(1 - lr * gap_direction[0], abs=1e-12)
+    everything = max((1 - lr * v for v in values if abs(v) > 1e-12), key=abs)
+    assert core.step_factor(k, eps, prior, lr, equal_wrong=False) == pytest.approx(everything, abs=1e-12)
+
+
+@pytest.mark.parametrize("k, eps, lr, steps, expected", [
+    (2, 0.55, 5.0, 10_000, "damped"),     # the issue's URL: sign changes on 2,999 of 3,000 steps, in by 1,904
+    (2, 0.3, 10.0, 2000, "cycle"),        # a stable 2-cycle whose loss takes equal values
+    (3, 0.5, 10.0, 2000, "cycle"),        # irregular, never settles
+    (10, 0.1, 1.0, 2000, "monotone"),
+    (10, 0.1, 10.0, 2000, "damped"),
+    (10, 1e-9, 1.0, 2000, "approaching"),
+])
+def test_gap_behaviour_on_real_runs(k, eps, lr, steps, expected):
+    c = core.compare_runs(k, eps, "uniform", lr, steps, np.zeros(k))
+    factor = core.step_factor(k, eps, "uniform", lr)
+    assert core.gap_behaviour(c.gap[:, 1], c.optimal_gap, factor) == expected
+    if expected == "damped":
+        error = c.gap[:, 1] - c.optimal_gap
+        assert np.any(np.diff(np.sign(error[np.abs(error) > TOL])) != 0) and c.steps_to_tolerance is not None
+    if expected == "cycle":
+        assert abs(factor) >= 1 and c.steps_to_tolerance is None
+
+
+def _symmetric_logits(k: int, gap: float) -> np.ndarray:
+    return np.concatenate(([(k - 1) * gap / k], np.full(k - 1, -gap / k)))
+
+
+@pytest.mark.parametrize("k, eps, lr, stall", [(10, 1e-15, 1.0, 35.68), (10, 1e-17, 10.0, 38.31)])
+def test_float64_stops_a_tiny_eps_run_short_of_its_optimum(k, eps, lr, stall):
+    """The issue's settings (Home at ε = 1e-15, the dynamics page at ε = 1e-17, η = 10): this code's own
+    descent, one float64 step from the stall gap, changes nothing; a grid step earlier it still moves; and a
+    real run started at the stall gap stays there, which `gap_behaviour` calls frozen."""
+    found = core.float64_stall_gap(k, eps, "uniform", lr)
+    optimum = core.optimal_logit_gap(k, eps)
+    assert found == pytest.approx(stall, abs=0.005) and found < optimum - 1
+    q = core.smooth_targets(0, k, eps, "uniform")
+    at = core.descend(_symmetric_logits(k, found), q, lr, 1)
+    np.testing.assert_array_equal(at.logits[1], at.logits[0])
+    before = core.descend(_symmetric_logits(k, found - 0.01), q, lr, 1)
+    assert np.any(before.logits[1] != before.logits[0])
+    run = core.descend(_symmetric_logits(k, found), q, lr, 50)
+    assert core.gap_behaviour(run.gap(), optimum, core.step_factor(k, eps, "uniform", lr)) == "frozen"
+
+
+def test_ordinary_eps_reaches_its_optimum_in_float64():
+    assert core.float64_stall_gap(10, 0.1, "uniform", 1.0) == np.inf
+    assert core.float64_stall_gap(2, 0.01, "others", 10.0) == np.inf
+    assert core.float64_stall_gap(10, 0.0, "uniform", 1.0) == np.inf        # no finite optimum
+    assert core.float64_stall_gap(10, 0.95, "others", 1.0) == np.inf        # negative optimum: from above
+    # ε = 1e-9: the steps near the optimum are below half a float's spacing before it is within 1e-6
+    stall = core.float64_stall_gap(10, 1e-9, "uniform", 1.0)
+    optimum = core.optimal_logit_gap(10, 1e-9)
+    assert optimum - 0.01 < stall <= optimum - TOL
