@@ -18,6 +18,10 @@ SUMMARY_SECONDS_PER_CLASS = 4e-5
 OVERHEAD_SECONDS = 0.03
 # the MLP experiment: both models, per training example and epoch (forward, backward, Adam)
 TRAINING_SECONDS_PER_EXAMPLE_EPOCH = 1.3e-5
+# the distillation page's students (16 hidden units), all of a seed trained in one stacked pass: a fixed part
+# per example and epoch, and a part per student
+STUDENT_STACK_SECONDS_PER_EXAMPLE_EPOCH = 4e-6
+STUDENT_SECONDS_PER_EXAMPLE_EPOCH = 5e-7
 
 HEAVY_SECONDS = 1.0   # at or above this, a computation takes its turn in the server's queue of heavy work
 SHOW_COST_SECONDS = 3.0   # at or above this, the page tells the user the cost before it starts
@@ -35,15 +39,17 @@ def dynamics_seconds(num_classes: int, steps: int) -> float:
         + SUMMARY_SECONDS_PER_CLASS * k
 
 
-def distillation_seconds(seeds: int, train_size: int, epochs: int, student_epochs: int) -> float:
-    """Estimated seconds for the distillation page: per seed two teachers (`training_seconds`) and two
-    small students (about a third of a teacher's cost per epoch).
+def distillation_seconds(seeds: int, train_size: int, epochs: int, student_epochs: int, temperatures: int = 4) -> float:
+    """Estimated seconds for the distillation page: per seed two teachers (`training_seconds`) and, trained side
+    by side in one stacked pass, the two control students and two students per temperature.
 
-    >>> round(distillation_seconds(5, 1000, 40, 40), 1)
-    4.5
+    >>> round(distillation_seconds(5, 1000, 40, 40), 1), round(distillation_seconds(1, 1000, 40, 40), 2)
+    (4.5, 0.91)
     """
-    students = 2 * TRAINING_SECONDS_PER_EXAMPLE_EPOCH * check_count("train_size", train_size, 1) * student_epochs / 3
-    return check_count("seeds", seeds, 1) * (training_seconds(train_size, epochs) + students)
+    students = 2 + 2 * check_count("temperatures", temperatures, 1)
+    per_seed = training_seconds(train_size, epochs) + check_count("train_size", train_size, 1) * student_epochs * (
+        STUDENT_STACK_SECONDS_PER_EXAMPLE_EPOCH + STUDENT_SECONDS_PER_EXAMPLE_EPOCH * students)
+    return check_count("seeds", seeds, 1) * per_seed
 
 
 def training_seconds(train_size: int, epochs: int) -> float:

@@ -17,6 +17,7 @@ import pytest
 
 import lsr_core as core
 from pages.ui import figures
+from pages.ui.figures import distillation as distillation_figures
 from tests.test_figures import LABELS
 
 SNAPSHOTS = Path(__file__).with_name("snapshots") / "figures"
@@ -68,8 +69,19 @@ def builders() -> dict:
         "presenter": lambda: figures.for_presenter(figures.gap_figure(c, LABELS)),
         "similarity": lambda: figures.similarity_figure(np.stack([np.full((3, 3), 0.5) - 0.5 * np.eye(3)] * 2),
                                                         LABELS | {"colour": "colour"}),
+        "distillation_temperature": lambda: distillation_figures.temperature_figure(
+            distillation_axis(3), distillation_axis(20), {"title": "title", "x": "x", "y": "y", "live": "live",
+                                                          "reference": "reference"}),
         "digits": lambda: figures.digits_figure(core.load_digits()[0][:3].reshape(3, 8, 8), ["a<br>b", "c", "d"]),
     }
+
+
+def distillation_axis(count: int):
+    from lsr_core import distillation as D
+
+    return D.TemperatureAxis(np.array([1.0, 2.0, 4.0, 8.0]), np.array([0.1, -0.2, -0.8, -5.0]),
+                             np.array([-1.0, -1.5, -2.0, -9.0]), np.array([1.2, 1.0, 0.5, -1.0]), count,
+                             ("unclear", "unclear", "unclear", "lower"))
 
 
 BUILDERS = builders()

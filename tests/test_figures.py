@@ -496,13 +496,58 @@ def test_digits_figure_draws_each_image_with_its_label():
 
 def test_similarity_figure_draws_both_teachers_on_one_scale():
     sim = np.zeros((2, 3, 3))
-    sim[0] = [[0, 0.9, 0.1], [0.5, 0, 0.5], [0.2, 0.8, 0]]
-    sim[1] = [[0, 0.5, 0.5]] * 3
+    sim[0] = [[0, 0.09, 0.01], [0.05, 0, 0.05], [0.02, 0.08, 0]]
+    sim[1] = [[0, 0.05, 0.05]] * 3
     fig = figures.similarity_figure(sim, LABELS | {"colour": "colour"})
     assert [trace.name for trace in fig.data] == ["one_hot", "smoothed"]
     for trace, matrix in zip(fig.data, sim):
         np.testing.assert_array_equal(trace.z, matrix)
-        assert (trace.zmin, trace.zmax) == (0.0, 0.9)   # one scale: 0 to the larger maximum
+        assert (trace.zmin, trace.zmax) == (0.0, 0.09)   # one scale: 0 to the larger maximum
     assert [trace.showscale for trace in fig.data] == [False, True]
     assert list(fig.data[0].x) == ["0", "1", "2"] and fig.layout.yaxis.autorange == "reversed"
     assert fig.layout.xaxis.title.text == "x" and fig.layout.yaxis.title.text == "y"
+    assert fig.data[1].colorbar.title.text == "colour"
+
+
+def test_similarity_figure_draws_the_teachers_actual_probabilities():
+    """The page's heat maps: `Distillation.wrong_probabilities` (the teachers' average softmax(z/T), diagonal
+    drawn as 0), not shares renormalised over the wrong classes."""
+    from tests.test_core_distillation import hand_made
+
+    d = hand_made([(0.9, 0.8), (0.9, 0.81)])
+    fig = figures.similarity_figure(d.wrong_probabilities(4.0), LABELS | {"colour": "colour"})
+    np.testing.assert_array_equal(by_name(fig, "one_hot").z, [[0, 0.25, 0.25], [0.25, 0, 0.25], [0.6, 0.1, 0]])
+    assert by_name(fig, "smoothed").zmax == 0.6
+    assert_no_nan_or_inf(fig)
+
+
+# ---------------------------------------------------------------- distillation: the temperature axis
+
+def test_temperature_figure_draws_each_axis_with_its_interval():
+    from lsr_core import distillation as D
+    from pages.ui.figures import distillation as distillation_figures
+
+    live = D.TemperatureAxis(np.array([1.0, 2.0, 4.0, 8.0]), np.array([0.1, -0.2, -0.8, -5.0]),
+                             np.array([-1.0, -1.5, -2.0, -9.0]), np.array([1.2, 1.0, 0.5, -1.0]), 3,
+                             ("unclear", "unclear", "unclear", "lower"))
+    reference = D.TemperatureAxis(np.array([1.0, 2.0, 4.0, 8.0]), np.array([0.0, -0.1, -0.8, -5.8]),
+                                  np.array([-0.3, -0.4, -1.4, -8.3]), np.array([0.3, 0.3, -0.2, -3.4]), 20,
+                                  ("unclear", "unclear", "lower", "lower"))
+    text = {"title": "title", "x": "x", "y": "y", "live": "live", "reference": "reference"}
+    fig = distillation_figures.temperature_figure(live, reference, text)
+    assert names(fig) == ["live", "reference"]
+    for name, axis in (("live", live), ("reference", reference)):
+        trace = by_name(fig, name)
+        assert list(trace.x) == ["T = 1", "T = 2", "T = 4", "T = 8"]
+        np.testing.assert_array_equal(trace.y, axis.mean)
+        # the error bars reach exactly the interval's ends, computed here from low and high
+        np.testing.assert_allclose(np.asarray(trace.y) + np.asarray(trace.error_y.array), axis.high, rtol=1e-12)
+        np.testing.assert_allclose(np.asarray(trace.y) - np.asarray(trace.error_y.arrayminus), axis.low, rtol=1e-12)
+        assert trace.error_y.symmetric is False
+        np.testing.assert_array_equal(np.asarray(trace.customdata), np.stack([axis.low, axis.high], axis=1))
+    assert fig.layout.barmode == "group" and list(fig.layout.xaxis.categoryarray) == ["T = 1", "T = 2", "T = 4", "T = 8"]
+    assert by_name(fig, "reference").marker.pattern.shape != by_name(fig, "live").marker.pattern.shape  # not colour alone
+    assert [s.y0 for s in fig.layout.shapes] == [0.0]
+    assert_no_nan_or_inf(fig)
+    alone = distillation_figures.temperature_figure(live, None, text)
+    assert names(alone) == ["live"]

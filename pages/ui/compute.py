@@ -297,22 +297,40 @@ def experiment(settings: core.ExperimentSettings, on_progress=_quiet, on_wait=_q
 
 
 # ---------------------------------------------------------------- distillation
+# One seed at a time: a seed's teachers and students are stored by (settings without the seed count, seed), so
+# asking for more seeds trains only the new ones, and every temperature comes from the same two teachers.
 
-@st.cache_resource(max_entries=4, ttl=RESOURCE_TTL, show_spinner=False)
-def _stored_distillation(settings: core.DistillationSettings, _result=None):
-    """Finished distillation experiments, keyed by settings (as `_stored_experiment`)."""
+@st.cache_resource(max_entries=32, ttl=RESOURCE_TTL, show_spinner=False)
+def _stored_distillation_seed(key: tuple, _result=None):
+    """Finished seeds (small: no models are kept), keyed by (`DistillationSettings.per_seed`, seed)."""
     if _result is None:
         raise _NotCached
     return _result
 
 
 def distillation_cost(settings: core.DistillationSettings) -> float:
-    return core.cost.distillation_seconds(settings.seeds, settings.train_size, settings.epochs, settings.student_epochs)
+    return core.cost.distillation_seconds(settings.seeds, settings.train_size, settings.epochs, settings.student_epochs,
+                                          len(settings.temperatures))
 
 
 def distillation(settings: core.DistillationSettings, on_progress=_quiet, on_wait=_quiet) -> core.Distillation:
-    """Teachers and students over every seed, from the store or trained now (shared and queued)."""
-    return shared(_stored_distillation, settings, settings.run, distillation_cost(settings), on_progress, on_wait)
+    """Teachers and students over every seed, each seed from the store or trained now (shared and queued)."""
+    settings.check()
+    count, key = settings.seeds, settings.per_seed
+    results = []
+    for seed in range(count):
+        def work(progress, seed=seed):
+            return core.distillation.distil_seed(key, seed, progress)
+
+        results.append(shared(_stored_distillation_seed, (key, seed), work, distillation_cost(key),
+                              lambda f, seed=seed: on_progress((seed + f) / count), on_wait))
+    return core.Distillation(settings, tuple(results))
+
+
+@st.cache_resource(max_entries=1, show_spinner=False)
+def distillation_references() -> tuple:
+    """The stored many-seed references (`assets/distillation_reference.json`), read once."""
+    return core.distillation.load_references()
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
