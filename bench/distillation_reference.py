@@ -39,15 +39,18 @@ def table(d: D.Distillation, seconds: float) -> list[str]:
              f"{d.direct_benefit.high * 100:+.2f}].",
              "",
              "| T | smoothed − one-hot teacher's student | verdict | one-hot teacher's student − labels only | "
-             "smoothed teacher's student − labels only | student NLL raw: one-hot → smoothed | calibrated |",
-             "|---:|---|---|---|---|---|---|"]
+             "smoothed teacher's student − labels only | student NLL raw: one-hot → smoothed | calibrated | "
+             "similarity structure: one-hot → smoothed [95 % interval of the difference] |",
+             "|---:|---|---|---|---|---|---|---|"]
     for t in d.temperatures:
         diff = d.difference("student_accuracy", t)
         b = [d.benefit(i, t) for i in range(2)]
         raw, cal = d.summary("student_nll", t), d.summary("student_nll_calibrated", t)
+        shape, shape_diff = d.summary("structure", t), d.difference("structure", t)
         lines.append(f"| {t:g} | {diff.mean * 100:+.2f} [{diff.low * 100:+.2f}, {diff.high * 100:+.2f}] | {diff.verdict} | "
                      + " | ".join(f"{x.mean * 100:+.2f} [{x.low * 100:+.2f}, {x.high * 100:+.2f}]" for x in b)
-                     + f" | {raw[0].mean:.3f} → {raw[1].mean:.3f} | {cal[0].mean:.3f} → {cal[1].mean:.3f} |")
+                     + f" | {raw[0].mean:.3f} → {raw[1].mean:.3f} | {cal[0].mean:.3f} → {cal[1].mean:.3f} | "
+                     f"{shape[0].mean:.3f} → {shape[1].mean:.3f} [{shape_diff.low:+.3f}, {shape_diff.high:+.3f}] |")
     info = d.summary("information")
     diff = d.difference("information")
     lines += ["", f"Per-example information (nats; the teachers, training images, 1-pixel shifts): one-hot "

@@ -38,12 +38,13 @@ from ._validation import check_count, check_eps, check_positive, check_prior_nam
 from .calibration import accuracy, fit_temperature, negative_log_likelihood
 from .classifier import MLP, Adam, forward, init_mlp
 from .digits import DIGIT_CLASSES, DIGIT_SIDE, DIGITS_TRAIN_MAX
-from .experiment import BATCH_SIZE, run_experiment
+from .experiment import BATCH_SIZE, HIDDEN, digits_dataset
 from .losses import log_softmax, softmax
 from .targets import one_hot, smooth_targets
 
 STUDENT_HIDDEN = (16,)       # the student: one hidden layer of 16 units (the teachers have 64-64)
 STUDENT_RATE = 0.003
+TEACHER_RATE = 0.003         # the training page's rate (`experiment.run_experiment`)
 STUDENT_SEED_OFFSET = 10_000   # the students' initial weights: seed + this (the teachers' are the seed's)
 TEACHERS = ("one_hot", "smoothed")   # axis "teacher" of every per-teacher array, in this order
 CONTROLS = ("labels", "direct")      # the labels-only student; the student trained with smoothing directly
@@ -391,6 +392,7 @@ class DistillationSettings:
         check_eps(self.eps)
         check_prior_name(self.prior)
         check_count("seeds", self.seeds, 1)
+        check_count("epochs", self.epochs, 1)
         check_count("student_epochs", self.student_epochs, 1)
         if not self.temperatures:
             raise ValueError("temperatures must hold at least one temperature")
@@ -436,6 +438,11 @@ def _calibrated_nll(val_logits: np.ndarray, y_val: np.ndarray, test_logits: np.n
     return negative_log_likelihood(test_logits / fit_temperature(val_logits, y_val), y_test)
 
 
+@dataclass(frozen=True)
+class Teacher:
+    test_logits: np.ndarray
+
+
 def distil_seed(settings: DistillationSettings, seed: int,
                 on_progress: Callable[[float], None] | None = None) -> SeedResult:
     """One seed's teachers (once) and all its students; `on_progress(fraction)` as the work goes on."""
@@ -445,13 +452,17 @@ def distil_seed(settings: DistillationSettings, seed: int,
         if on_progress is not None:
             on_progress(fraction)
 
-    e = run_experiment(DIGIT_CLASSES, 0.4, 0.0, settings.train_size, seed, settings.eps, settings.prior,
-                       settings.epochs, on_progress=lambda f: progress(0.7 * f), data="digits")
-    data, k = e.data, DIGIT_CLASSES
+    # the training page's two models on the digits (`experiment.run_experiment`: same data, start, batches and
+    # rate), trained side by side; tests check they are the experiment's models
+    data, k = digits_dataset(0.0, settings.train_size, seed), DIGIT_CLASSES
+    labels = [one_hot(data.y_train, k), smooth_targets(data.y_train, k, settings.eps, settings.prior)]
+    models = train_students(data.x_train, np.stack(labels), init_mlp((data.x_train.shape[1], *HIDDEN, k), seed),
+                            settings.epochs, TEACHER_RATE, seed,
+                            on_epoch=lambda epoch: progress(0.55 * epoch / settings.epochs))
+    teachers = [Teacher(forward(m, data.x_test)[1]) for m in models]
     temperatures = settings.temperatures
-    teachers = (e.one_hot, e.smoothed)
-    train_logits = [forward(teacher.model, data.x_train)[1] for teacher in teachers]
-    targets = [one_hot(data.y_train, k), smooth_targets(data.y_train, k, settings.eps, settings.prior)]
+    train_logits = [forward(m, data.x_train)[1] for m in models]
+    targets = list(labels)
     scales = [1.0, 1.0]
     for temperature in temperatures:
         for logits in train_logits:
@@ -459,7 +470,7 @@ def distil_seed(settings: DistillationSettings, seed: int,
             scales.append(temperature)
     start = init_mlp((data.x_train.shape[1], *STUDENT_HIDDEN, k), seed + STUDENT_SEED_OFFSET)
     students = train_students(data.x_train, np.stack(targets), start, settings.student_epochs, STUDENT_RATE, seed,
-                              on_epoch=lambda epoch: progress(0.7 + 0.25 * epoch / settings.student_epochs))
+                              on_epoch=lambda epoch: progress(0.55 + 0.4 * epoch / settings.student_epochs))
     accuracy_, nll, calibrated = [], [], []
     for student, scale in zip(students, scales):
         # a distilled student was fitted at T (its outputs u match softmax(z_teacher / T)); as in Hinton et al.
@@ -479,12 +490,13 @@ def distil_seed(settings: DistillationSettings, seed: int,
             structures.append(structure(sim))
             variations.append(variation(r, data.y_test, sim))
     noisy = shifted_images(data.x_train)
-    information = [example_information(forward(teacher.model, noisy.reshape(-1, noisy.shape[2]))[1]
+    information = [example_information(forward(m, noisy.reshape(-1, noisy.shape[2]))[1]
                                        .reshape(noisy.shape[0], noisy.shape[1], k), data.y_train, k)
-                   for teacher in teachers]
+                   for m in models]
     progress(1.0)
     return SeedResult(
-        seed, np.array([t.metrics.test_accuracy for t in teachers]), np.array([t.metrics.test_nll for t in teachers]),
+        seed, np.array([accuracy(t.test_logits, data.y_test) for t in teachers]),
+        np.array([negative_log_likelihood(t.test_logits, data.y_test) for t in teachers]),
         np.array(information), np.array(accuracy_[:2]), np.array(nll[:2]), np.array(calibrated[:2]),
         np.array(accuracy_[2:]).reshape(shape), np.array(nll[2:]).reshape(shape), np.array(calibrated[2:]).reshape(shape),
         np.array(probabilities).reshape(*shape, k, k), np.array(shares).reshape(*shape, k, k),
@@ -639,6 +651,59 @@ def distil(settings: DistillationSettings, on_progress: Callable[[float], None] 
                 on_progress((seed + fraction) / count)
         results.append(distil_seed(settings, seed, progress))
     return Distillation(settings, tuple(results))
+
+
+# ---------------------------------------------------------------- claims as code (issue 22)
+# Every result-dependent sentence the page shows (its catalogue key) -> the claim it makes, a predicate on the
+# measured result; `sentence_keys` chooses them with the case functions above, and tests/test_core_distillation.py
+# checks each chosen sentence's claim with its own arithmetic (its own t table, means and deviations).
+_ACC = "the 95 % t-interval of the paired per-seed difference smoothed − one-hot in student accuracy at T"
+_NLL = "the 95 % t-interval of the paired difference smoothed − one-hot in the students' {} test NLL at T"
+CLAIMS = {
+    "distillation.evidence.exploratory": f"fewer than {EXPLORATORY_BELOW} seeds",
+    "distillation.evidence.stated": f"at least {EXPLORATORY_BELOW} seeds",
+    "distillation.paper.yes": f"{_ACC} lies wholly below 0",
+    "distillation.paper.opposite": f"{_ACC} lies wholly above 0",
+    "distillation.paper.unclear": f"{_ACC} contains 0",
+    "distillation.temperature_case.none": "at every temperature the accuracy difference's interval contains 0",
+    "distillation.temperature_case.lower": "at the temperatures listed the accuracy difference's interval lies below 0, "
+                                           "at every other it contains 0",
+    "distillation.temperature_case.higher": "at the temperatures listed the interval lies above 0, at every other it "
+                                            "contains 0",
+    "distillation.temperature_case.both": "below 0 at the temperatures listed as lower, above 0 at those listed as higher",
+    "distillation.benefit.helps": "the interval of (this teacher's student − the labels-only student) in accuracy at T "
+                                  "lies above 0",
+    "distillation.benefit.harms": "that interval lies below 0",
+    "distillation.benefit.none": "that interval contains 0",
+    "distillation.direct.helps": "the interval of (the directly smoothed student − the labels-only student) in "
+                                 "accuracy lies above 0",
+    "distillation.direct.harms": "that interval lies below 0",
+    "distillation.direct.none": "that interval contains 0",
+    "distillation.nll.persists": _NLL.format("temperature-scaled") + " lies above 0",
+    "distillation.nll.reverses": _NLL.format("temperature-scaled") + " lies below 0",
+    "distillation.nll.inherited": _NLL.format("raw") + " lies above 0, and the temperature-scaled one contains 0",
+    "distillation.nll.none": "the temperature-scaled interval contains 0 and the raw one does not lie above 0",
+    "distillation.mechanism.consistent": "at T the structure difference's interval lies below 0 and so does the "
+                                         "accuracy difference's",
+    "distillation.mechanism.not_explanation": "the structure difference's interval lies below 0, the accuracy "
+                                              "difference's does not",
+    "distillation.mechanism.no_loss": "the structure difference's interval does not lie below 0",
+    "distillation.information.lower": "the interval of the paired difference in per-example information lies below 0",
+    "distillation.information.higher": "that interval lies above 0",
+    "distillation.information.unclear": "that interval contains 0",
+}
+
+
+def sentence_keys(d: "Distillation", temperature: float) -> tuple[str, ...]:
+    """The catalogue keys of every result-dependent sentence the page shows at `temperature`, in page order,
+    each chosen by its case function (their claims: `CLAIMS`)."""
+    benefits = [benefit_case(d.benefit(teacher, temperature).verdict) for teacher in range(len(TEACHERS))]
+    return (f"distillation.evidence.{evidence_case(d.count)}", f"distillation.paper.{d.paper_case(temperature)}",
+            f"distillation.temperature_case.{d.temperature_axis.case}",
+            *(f"distillation.benefit.{case}" for case in benefits),
+            f"distillation.direct.{benefit_case(d.direct_benefit.verdict)}",
+            f"distillation.nll.{d.nll_case(temperature)}", f"distillation.mechanism.{d.mechanism_case(temperature)}",
+            f"distillation.information.{d.difference('information').verdict}")
 
 
 # ---------------------------------------------------------------- the 20-seed reference

@@ -28,9 +28,11 @@ PARAMS = (
 )
 
 
-def controls() -> core.DistillationSettings:
+def controls(references) -> tuple[core.DistillationSettings, object]:
     """Applied together by the form's button: a change of ε, convention or seeds trains again (seeds already
-    trained at these settings are reused). The temperature is a view: every T is trained in every run."""
+    trained at these settings are reused). The temperature is a view: every T is trained in every run. Returns
+    the settings and the stored reference shown beside them (the one at these settings, else the first), whose
+    presets are drawn under the form."""
     with widgets.controls_box():
         with st.form("distil_form", border=not charts.presenting()):
             c1, c2, c3 = st.columns([3, 3, 2])
@@ -40,7 +42,10 @@ def controls() -> core.DistillationSettings:
             seeds = c3.select_slider(t("distillation.seeds"), SEED_COUNTS, key="distil_seeds",
                                      help=t("distillation.seeds_help"), persist_state="session")
             st.form_submit_button(t("distillation.train"), type="primary", icon=":material/school:")
-    return core.DistillationSettings(eps=float(eps), seeds=int(seeds), prior=prior)
+        settings = core.DistillationSettings(eps=float(eps), seeds=int(seeds), prior=prior)
+        reference = D.find_reference(references, settings) or (references[0] if references else None)
+        presets(reference)
+    return settings, reference
 
 
 def _apply_preset(eps: float, prior: str, temperature: float) -> None:
@@ -217,10 +222,7 @@ def reference_table(reference) -> None:
 
 def main() -> None:
     begin_page("distillation", PARAMS)
-    references = compute.distillation_references()
-    settings = controls()
-    reference = D.find_reference(references, settings) or (references[0] if references else None)
-    presets(reference)
+    settings, reference = controls(compute.distillation_references())
     if widgets.digits_missing():
         write_to_url(PARAMS)
         return   # the shell still draws the navigation and the lesson links

@@ -275,9 +275,9 @@ RAW_TEXT_OUTSIDE_KATEX = """() => {
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_distillation_and_the_digits_render(server, page, lang):
-    """The distillation page (its heat maps) and the training page on the digits (8 charts: the confident
+    """The distillation page (the temperature axis and the heat maps) and the training page on the digits (8 charts: the confident
     mistakes join the cluster page's seven), clean, with no raw LaTeX."""
-    render_check(server, page, "distillation", lang, 1)
+    render_check(server, page, "distillation", lang, 2)
     render_check(server, page, "training", lang, 8, query="&data=digits&n=200&epochs=10")
     page.get_by_role("tab", name=lookup(lang, "training.tab_mistakes")).click()
     page.wait_for_timeout(500)

@@ -243,7 +243,11 @@ def test_the_students_learn_the_teachers_softened_outputs_and_answer_at_t(monkey
     settings = core.DistillationSettings(seeds=1, epochs=2, student_epochs=1, train_size=50, temperatures=(2.0, 4.0))
     d = settings.run()
     e = core.run_experiment(10, 0.4, 0.0, 50, 0, settings.eps, "uniform", 2, data="digits")
-    (targets, students), = calls
+    (teacher_targets, teachers), (targets, students) = calls
+    np.testing.assert_array_equal(teacher_targets[1], smooth_targets(e.data.y_train, 10, settings.eps))
+    for ours, theirs in zip(teachers, (e.one_hot.model, e.smoothed.model)):   # the training page's models, exactly
+        for a, b in zip(ours.parameters(), theirs.parameters()):
+            np.testing.assert_array_equal(a, b)
     assert targets.shape == (6, 50, 10)
     np.testing.assert_array_equal(targets[0], one_hot(e.data.y_train, 10))
     np.testing.assert_allclose(targets[1], smooth_targets(e.data.y_train, 10, settings.eps))
@@ -329,6 +333,8 @@ def test_reference_record_round_trip(small, tmp_path):
     (core.DistillationSettings(eps=1.5), "eps must lie in [0, 1], got 1.5"),
     (core.DistillationSettings(prior="half"), "prior must be one of ('uniform', 'others'), got 'half'"),
     (core.DistillationSettings(student_epochs=0), "student_epochs must be a whole number >= 1, got 0"),
+    (core.DistillationSettings(epochs=0), "epochs must be a whole number >= 1, got 0"),
+    (core.DistillationSettings(train_size=5), "train_size must be a whole number >= 10, got 5"),
 ])
 def test_bad_settings_get_a_clear_message(settings, message):
     with pytest.raises(ValueError) as error:
@@ -341,3 +347,98 @@ def test_other_clear_messages():
         D.wrong_class_distributions(np.zeros((1, 3)), np.array([0]), 0.0)
     with pytest.raises(ValueError, match=r"^seed must be a whole number >= 0, got -1$"):
         core.digits.digits_split(-1)
+
+
+# ---------------------------------------------------------------- claims as code: each chosen sentence's claim,
+# checked with this test's own arithmetic (its own t table from published quantiles, its own means and deviations)
+
+PUBLISHED_T = {1: 12.706, 2: 4.303, 3: 3.182, 4: 2.776, 5: 2.571, 6: 2.447, 7: 2.365, 19: 2.093}
+
+
+def own_interval(values) -> tuple[float, float]:
+    v = [float(x) for x in values]
+    n = len(v)
+    mean = sum(v) / n
+    if n < 2:
+        return mean, mean
+    s = (sum((x - mean) ** 2 for x in v) / (n - 1)) ** 0.5
+    half = PUBLISHED_T[n - 1] * s / n ** 0.5
+    return mean - half, mean + half
+
+
+def position(values) -> str:
+    """'below', 'above' or 'contains' 0, by the test's own interval (a margin keeps rounding of the published
+    3-decimal quantiles from deciding a case that sits on its boundary)."""
+    low, high = own_interval(values)
+    if high < -1e-9:
+        return "below"
+    if low > 1e-9:
+        return "above"
+    return "contains"
+
+
+def holds(key: str, d: core.Distillation, temperature: float) -> bool:
+    S = len(d.seeds)
+
+    def per(name, t=temperature, teacher=None):
+        return [getattr(s, name)[d.temperatures.index(t)] if getattr(s, name).ndim > 1 else getattr(s, name)
+                for s in d.seeds]
+
+    def diff(name, t=temperature):
+        return [v[1] - v[0] for v in per(name, t)]
+
+    family, case = key.rsplit(".", 1)
+    if family == "distillation.evidence":
+        return (S < 5) == (case == "exploratory")
+    if family == "distillation.paper":
+        return position(diff("student_accuracy")) == {"yes": "below", "opposite": "above", "unclear": "contains"}[case]
+    if family == "distillation.temperature_case":
+        where = [position(diff("student_accuracy", t)) for t in d.temperatures]
+        return {"none": set(where) == {"contains"}, "lower": "below" in where and "above" not in where,
+                "higher": "above" in where and "below" not in where, "both": {"below", "above"} <= set(where)}[case]
+    labels = [s.control_accuracy[0] for s in d.seeds]
+    if family == "distillation.benefit":   # both teachers' sentences: the key must fit one of them
+        found = {position([v[teacher] - l for v, l in zip(per("student_accuracy"), labels)]) for teacher in (0, 1)}
+        return {"helps": "above", "harms": "below", "none": "contains"}[case] in found
+    if family == "distillation.direct":
+        return position([s.control_accuracy[1] - s.control_accuracy[0] for s in d.seeds]) == \
+            {"helps": "above", "harms": "below", "none": "contains"}[case]
+    if family == "distillation.nll":
+        raw, cal = position(diff("student_nll")), position(diff("student_nll_calibrated"))
+        return {"persists": cal == "above", "reverses": cal == "below", "inherited": raw == "above" and cal == "contains",
+                "none": cal == "contains" and raw != "above"}[case]
+    if family == "distillation.mechanism":
+        shape, acc = position(diff("structure")), position(diff("student_accuracy"))
+        return {"consistent": shape == "below" and acc == "below", "not_explanation": shape == "below" and acc != "below",
+                "no_loss": shape != "below"}[case]
+    if family == "distillation.information":
+        return position([s.information[1] - s.information[0] for s in d.seeds]) == \
+            {"lower": "below", "higher": "above", "unclear": "contains"}[case]
+    raise AssertionError(f"no check for {key}")
+
+
+def claim_cases():
+    rng = np.random.default_rng(4)
+    yield hand_made([(0.9, 0.8), (0.9, 0.81), (0.9, 0.79)], structure=[(0.3, 0.0), (0.31, 0.01), (0.29, 0.0)])
+    yield hand_made([(0.8, 0.9), (0.81, 0.9), (0.79, 0.9)], control=[(0.9, 0.95), (0.91, 0.94), (0.9, 0.96)])
+    yield hand_made([(0.8, 0.9), (0.9, 0.8)])
+    for count in (3, 5, 8):   # random results around the boundaries
+        acc = 0.9 + 0.01 * rng.standard_normal((count, 2)) - [0.0, 0.006]
+        yield hand_made([tuple(a) for a in acc], structure=[tuple(x) for x in 0.1 + 0.01 * rng.standard_normal((count, 2))],
+                        control=[tuple(x) for x in 0.9 + 0.01 * rng.standard_normal((count, 2))])
+
+
+def test_every_chosen_sentence_declares_a_claim_that_holds(small):
+    from pages.ui.i18n import LANGUAGES, load_catalogue
+
+    for lang in LANGUAGES:   # every key a sentence can take is in both catalogues
+        assert set(D.CLAIMS) <= set(load_catalogue(lang))
+    chosen = set()
+    for d in [small, *claim_cases()]:
+        for temperature in d.temperatures:
+            keys = D.sentence_keys(d, temperature)
+            chosen |= set(keys)
+            for key in keys:
+                assert key in D.CLAIMS
+                assert holds(key, d, temperature), (key, temperature, d.count)
+    assert len(chosen) >= 12   # the cases above reach most sentences, not one path only
