@@ -6,6 +6,9 @@
 FROM python:3.11.7-slim-bookworm
 
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
+# one BLAS thread: a server of many small sessions gains nothing from a threaded BLAS and loses a core to it
+# (the app also sets this itself before NumPy loads: pages/ui/process.py)
+ENV OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1
 
 RUN useradd --create-home --uid 10001 lab
 WORKDIR /app

@@ -5,7 +5,7 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from pages.ui import lesson
+from pages.ui import lesson, process
 from pages.ui.charts import PRESENT_KEY, presenting
 from pages.ui.i18n import DEFAULT_LANGUAGE, LANGUAGE_KEY, LANGUAGES, t
 from pages.ui.params import HIDE_URL, Param, one_of
@@ -45,6 +45,7 @@ def lesson_link() -> None:
 
 
 def main() -> None:
+    process.one_blas_thread_once()
     leave_legacy_pages_mode()
     rejected = seed_from_url(SHELL_PARAMS)
     st.set_page_config(page_title="Label Smoothing Lab", page_icon=ICON, layout="wide",
@@ -64,6 +65,7 @@ def main() -> None:
         navigation.run()
         lesson.footer(navigation.url_path or lesson.LESSON[0].name)
         lesson_link()
+    process.freeze_long_lived()   # after the first complete run: its imports and first results live for ever
 
 
 if __name__ == "__main__":

@@ -3,6 +3,9 @@
 
 from __future__ import annotations
 
+import threading
+
+import plotly.graph_objects as go
 import streamlit as st
 
 from . import figures
@@ -21,12 +24,47 @@ def config(key: str | None) -> dict:
             "toImageButtonOptions": {"format": "png", "filename": key or "label_smoothing_lab", "scale": 2}}
 
 
+class SentFigure(go.Figure):
+    """A figure as Streamlit sends it, made once: `st.plotly_chart` calls `to_dict()` (a deep copy of every
+    trace and frame: ~60 ms for the logits chart with its Run frames) and encodes the result; this one returns
+    the dict it was made with. Streamlit only reads it; nothing else should use it."""
+
+    def __init__(self, spec: dict):
+        super().__init__()
+        self._spec = spec
+
+    def to_dict(self) -> dict:
+        return self._spec
+
+
+class Prepared:
+    """A finished figure kept for many renders and sessions (a cached object): its plain and presenter forms are
+    each made into a `SentFigure` once, when first drawn, so a render costs the server only the JSON text."""
+
+    def __init__(self, fig: go.Figure):
+        self.figure = fig
+        self.title = fig.layout.title.text or ""
+        self._sent: dict[bool, SentFigure] = {}
+        self._lock = threading.Lock()
+
+    def sent(self, presenter: bool) -> SentFigure:
+        with self._lock:
+            if presenter not in self._sent:
+                styled = figures.for_presenter(self.figure) if presenter else self.figure
+                self._sent[presenter] = SentFigure(styled.to_dict())
+            return self._sent[presenter]
+
+
 def show(where, fig, key: str | None, summary: str | None = None, visible: bool = True):
-    """Draw `fig` in `where` (st, a column, a container). `summary` is what the chart shows in words and
-    numbers: it becomes the chart's alternative text for screen readers and, if `visible`, a caption below it."""
-    title = fig.layout.title.text or ""
-    if presenting():
-        fig = figures.for_presenter(fig)
+    """Draw `fig` (a figure, or a cached `Prepared` one) in `where` (st, a column, a container). `summary` is
+    what the chart shows in words and numbers: it becomes the chart's alternative text for screen readers and,
+    if `visible`, a caption below it."""
+    if isinstance(fig, Prepared):
+        title, fig = fig.title, fig.sent(presenting())
+    else:
+        title = fig.layout.title.text or ""
+        if presenting():
+            fig = figures.for_presenter(fig)
     where.plotly_chart(fig, key=key, config=config(key), alt=f"{title}. {summary}" if summary else title)
     if summary and visible:
         where.caption(summary)
