@@ -22,8 +22,8 @@ GRADIENT_FLOOR = 1e-17             # |gradient| is drawn on a log axis; exact ze
 CONVERGENCE_TOLERANCE = 1e-6
 MAX_SHOWN_CLASSES = 20
 MAX_FRAMES = 60
-GROWTH_FRAMES = 48                 # a run drawn growing in the browser: this many drawn states at most
-GROWTH_POINTS = 120                # ... each drawing at most this many records (+ its last), to stay small to send
+GROWTH_FRAMES = 40                 # a run drawn growing in the browser: this many drawn states at most
+GROWTH_POINTS = 80                 # ... each drawing at most this many records (+ its last), to stay small to send
 PER_RECORD_FIELDS = ("steps", "true_logit", "wrong_mean", "wrong_min", "wrong_max", "mean_logit", "gap", "p_true",
                      "loss", "wrong_gradient", "theory_gap", "log_rate_time")
 

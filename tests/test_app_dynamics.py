@@ -42,7 +42,7 @@ def test_run_is_sent_with_the_gap_and_logits_charts(app_test, lang):
     for key in ("dyn_chart_gap", "dyn_chart_logits"):
         spec = json.loads(next(chart for chart in at.get("plotly_chart") if chart.key == key).proto.spec)
         assert spec["layout"]["xaxis"]["type"] == "log"
-        assert len(spec["frames"]) == len(growth) >= 40
+        assert len(spec["frames"]) == len(growth) >= 32
         run, pause = spec["layout"]["updatemenus"][0]["buttons"]
         assert run["label"] == "▶ " + lookup(lang, "dynamics.run") and pause["label"] == "▮▮ " + lookup(lang, "dynamics.pause")
         last = spec["frames"][-1]
