@@ -140,7 +140,7 @@ def results(scene: core.Scene, log_steps: bool) -> None:
     texts = figure_texts()
     progress = st.container(height=64, border=False).empty()  # bar, notice or hint: same height
     result = compute.comparison(scene, **widgets.heavy_work_callbacks(
-        progress, t("dynamics.computing"), compute.dynamics_cost(scene)))
+        progress, t("dynamics.computing"), compute.dynamics_expected(scene)))
     progress.caption(t("dynamics.run_hint", steps=count(scene.steps)))
     scene_messages(result)
     # fixed-height slots: while a chart is being replaced (a new scene), Streamlit briefly shows the old and

@@ -1,4 +1,5 @@
-"""Heavy work is computed once per setting, queued server-wide, and released when a session stops (issue 17)."""
+"""Heavy work is computed once per setting, queued server-wide by this server's measured speed, and released when a
+session stops (issues 17 and 26)."""
 
 import threading
 import time
@@ -6,14 +7,22 @@ import time
 import pytest
 import streamlit as st
 
-from pages.ui import compute
+from pages.ui import compute, heavy
+
+
+@pytest.fixture(autouse=True)
+def fresh_speed():
+    """Each test starts on a server that has measured nothing yet."""
+    heavy.SPEED.forget()
+    yield
+    heavy.SPEED.forget()
 
 
 def fresh_store():
     @st.cache_resource(max_entries=8, show_spinner=False)
     def store(settings: tuple, _result=None):
         if _result is None:
-            raise compute._NotCached
+            raise heavy.NotCached
         return _result
     store.clear()
     return store
@@ -64,7 +73,8 @@ def run_together(calls):
 
 def test_identical_requests_are_computed_once_and_the_waiter_is_told_why():
     store, work, waits = fresh_store(), Work(), []
-    call = lambda: compute.shared(store, ("same",), work, 0.1, lambda f: None, lambda reason, n: waits.append(reason))
+    heavy.SPEED.record(store.__name__, 0.1, 0.01)
+    call = lambda: heavy.shared(store, ("same",), work, 0.1, lambda f: None, lambda reason, n: waits.append(reason))
     results, errors = run_together([call, call, call])
     assert not errors and work.calls == 1
     assert results[0] is results[1] is results[2]
@@ -72,15 +82,16 @@ def test_identical_requests_are_computed_once_and_the_waiter_is_told_why():
 
 
 def test_heavy_work_takes_turns_and_light_work_does_not():
-    store, heavy, waits = fresh_store(), Work(), []
-    calls = [lambda i=i: compute.shared(store, ("heavy", i), heavy, 5.0, lambda f: None,
+    store, slow, waits = fresh_store(), Work(), []
+    calls = [lambda i=i: heavy.shared(store, ("heavy", i), slow, 5.0, lambda f: None,
                                         lambda reason, n: waits.append((reason, n))) for i in range(3)]
     _, errors = run_together(calls)
-    assert not errors and heavy.calls == 3 and heavy.most == compute.HEAVY_SLOTS == 1
+    assert not errors and slow.calls == 3 and slow.most == heavy.HEAVY_SLOTS == 1
     assert ("queue", 2) in waits or ("queue", 1) in waits
 
     store, light = fresh_store(), Work()
-    calls = [lambda i=i: compute.shared(store, ("light", i), light, 0.1, lambda f: None, lambda *a: None)
+    heavy.SPEED.record(store.__name__, 0.1, 0.01)   # this server has measured such jobs: cheap
+    calls = [lambda i=i: heavy.shared(store, ("light", i), light, 0.1, lambda f: None, lambda *a: None)
              for i in range(3)]
     _, errors = run_together(calls)
     assert not errors and light.most >= 2, "cheap scenes never wait for each other"
@@ -88,12 +99,12 @@ def test_heavy_work_takes_turns_and_light_work_does_not():
 
 def test_a_stopped_computation_releases_its_turn_and_the_waiter_computes():
     store, failing, working = fresh_store(), Work(fail=True), Work()
-    first = lambda: compute.shared(store, ("s",), failing, 5.0, lambda f: None, lambda *a: None)
-    second = lambda: compute.shared(store, ("s",), working, 5.0, lambda f: None, lambda *a: None)
+    first = lambda: heavy.shared(store, ("s",), failing, 5.0, lambda f: None, lambda *a: None)
+    second = lambda: heavy.shared(store, ("s",), working, 5.0, lambda f: None, lambda *a: None)
     results, errors = run_together([first, second])
     assert len(errors) == 1 and failing.calls == 1 and working.calls == 1 and results[1] is not None
-    assert compute._in_flight == {} and compute._heavy_slots.acquire(blocking=False)
-    compute._heavy_slots.release()
+    assert heavy._in_flight == {} and heavy._heavy_slots.acquire(blocking=False)
+    heavy._heavy_slots.release()
 
 
 def test_a_waiting_session_can_be_stopped_while_it_waits():
@@ -103,12 +114,64 @@ def test_a_waiting_session_can_be_stopped_while_it_waits():
     def stop(*_):
         raise KeyboardInterrupt   # stands for Streamlit's StopException
 
-    holder = threading.Thread(target=lambda: compute.shared(store, ("x",), slow, 5.0, lambda f: None, lambda *a: None))
+    holder = threading.Thread(target=lambda: heavy.shared(store, ("x",), slow, 5.0, lambda f: None, lambda *a: None))
     holder.start()
     time.sleep(0.1)
     started = time.perf_counter()
     with pytest.raises(KeyboardInterrupt):
-        compute.shared(store, ("x",), Work(), 5.0, lambda f: None, stop)
+        heavy.shared(store, ("x",), Work(), 5.0, lambda f: None, stop)
     assert time.perf_counter() - started < 2.0, "the wait ended long before the 4 s job it waited for"
     holder.join()
-    assert compute._queue_length[0] == 0
+    assert heavy._queue_length[0] == 0
+
+
+class Burn(Work):
+    """A stand-in computation that keeps a core busy (CPU time, which the server measures), not one asleep."""
+
+    def __call__(self, progress):
+        with self.lock:
+            self.calls += 1
+            self.running += 1
+            self.most = max(self.most, self.running)
+        try:
+            end = time.thread_time() + self.seconds
+            while time.thread_time() < end:
+                sum(range(2000))
+            progress(1.0)
+            return object()
+        finally:
+            with self.lock:
+                self.running -= 1
+
+
+def test_jobs_the_constants_underestimate_still_take_turns():
+    """Issue 26: four jobs whose constant estimate (0.3 s) is under the heavy threshold but which take 1.1 s of CPU
+    each. Before any is measured they count as heavy; once one is, the server's own speed says they are heavy.
+    With the constant alone (the old queue) all four ran at once."""
+    store, burn = fresh_store(), Burn(seconds=1.1)
+    assert not compute.core.cost.is_heavy(0.3)
+    calls = [lambda i=i: heavy.shared(store, ("burn", i), burn, 0.3, lambda f: None, lambda *a: None) for i in range(4)]
+    _, errors = run_together(calls)
+    assert not errors and burn.calls == 4 and burn.most == 1
+    measured = heavy.SPEED.seconds(store.__name__, 0.3)
+    assert measured == pytest.approx(1.1, rel=0.3) and heavy.is_heavy(store.__name__, 0.3)
+    assert heavy.expected_seconds(store.__name__, 0.3) == measured
+
+
+def test_a_measured_light_kind_does_not_queue_and_parts_add_up():
+    speed = heavy.Speed()
+    assert speed.seconds("k", 1.0) is None and heavy.expected_seconds("never measured", 0.7) == 0.7
+    speed.record("k", 1.0, 0.2)
+    speed.record("k", 1.0, 0.4)
+    speed.record("k", 1.0, 9.0)            # one slow job among three: the median holds
+    assert speed.seconds("k", 1.0) == pytest.approx(0.4)
+    speed.record("k", 2.0, 1.0, part="figure gap")
+    assert speed.seconds("k", 1.0) == pytest.approx(0.4 + 0.5)
+    speed.record("k", 0.0, 1.0)             # no estimate: nothing to learn from
+    assert speed.seconds("k", 1.0) == pytest.approx(0.9)
+
+
+def test_an_interrupted_job_teaches_nothing():
+    with pytest.raises(RuntimeError), heavy.timed("interrupted", 1.0):
+        raise RuntimeError("the session went away")
+    assert heavy.SPEED.seconds("interrupted", 1.0) is None

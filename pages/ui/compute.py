@@ -9,22 +9,19 @@ which are not serialised, hold few entries and expire after RESOURCE_TTL; see `R
 
 from __future__ import annotations
 
-import os
-import threading
-from contextlib import contextmanager
-
 import numpy as np
 import streamlit as st
 
 import lsr_core as core
 from lsr_core import conventions
 
-from . import figures
+from . import charts, figures, heavy
 
 RESOURCE_TTL = 900   # seconds: a class moves on; a stored scene nobody asked for in 15 minutes is dropped
 # the largest entries of each st.cache_resource store times their max_entries, in MB (bench/memory.py measures
-# the whole server): 16 comparisons × 0.5 + 24 figures × 1 + 4 experiments × 12 + SymPy ≈ 90 MB at most
-RESOURCE_BUDGET_MB = 90
+# the whole server): 16 comparisons × 0.5 + 40 figures × 1.7 (a figure and what is sent of it, plain and presenter:
+# 8 scenes of the dynamics page's 5 charts) + 4 experiments × 12 + SymPy ≈ 135 MB at most
+RESOURCE_BUDGET_MB = 135
 CHART_RECORDS = 600  # points per curve: more than a chart's pixel width can show, small to send
 
 
@@ -48,73 +45,10 @@ def gap_case(num_classes: int, eps: float, prior: str) -> tuple[str, float]:
 zero_gap_eps = core.zero_gap_eps
 
 
-# ---------------------------------------------------------------- heavy work: shared, queued, interruptible
-# A scene that costs a second or more (lsr_core.cost) is computed at most once at a time per setting (a
-# second session asking for the same one waits for the first's result instead of computing it again), and
-# at most HEAVY_SLOTS of them run at once on the whole server: the rest queue, so a few heavy links cannot
-# take every core from a class moving sliders. The work runs in the session's own script thread, in pieces,
-# and reports progress between pieces through a Streamlit call, which is where Streamlit stops a script
-# whose session went away or whose settings changed: heavy work is interruptible at every piece. A session
-# runs one script at a time, so it can never hold more than one heavy job.
+# ---------------------------------------------------------------- heavy work
+# Estimated from this server's measured speed, shared between sessions and queued: all in `heavy.py`.
 
-HEAVY_SLOTS = int(os.environ.get("LSR_HEAVY_SLOTS", "1"))   # the environment variable is for bench/fairness.py
-_heavy_slots = threading.BoundedSemaphore(HEAVY_SLOTS)
-_guard = threading.Lock()
-_in_flight: dict[tuple, threading.Lock] = {}
-_queue_length = [0]
-WAIT_POLL_SECONDS = 0.25
-
-
-class _NotCached(Exception):
-    pass
-
-
-@contextmanager
-def _turn(lock, on_wait, reason: str):
-    """Hold `lock`; while waiting for it, call `on_wait(reason, waiting)` every WAIT_POLL_SECONDS (a Streamlit
-    call, so a rerun or a closed session can end the wait)."""
-    if not lock.acquire(blocking=False):
-        with _guard:
-            _queue_length[0] += 1
-        try:
-            while not lock.acquire(timeout=WAIT_POLL_SECONDS):
-                on_wait(reason, _queue_length[0])
-        finally:
-            with _guard:
-                _queue_length[0] -= 1
-    try:
-        yield
-    finally:
-        lock.release()
-
-
-def shared(store, settings: tuple, work, seconds: float, on_progress, on_wait):
-    """`store(settings)` if it holds a result; else `work(on_progress)`, computed once however many sessions
-    ask at the same time, queued behind other heavy work if `seconds` says it is heavy, then stored."""
-    try:
-        return store(settings)
-    except _NotCached:
-        pass
-    with _guard:
-        lock = _in_flight.setdefault((store.__name__, settings), threading.Lock())
-    try:
-        with _turn(lock, on_wait, "same"):
-            try:
-                return store(settings)          # another session finished it while this one waited
-            except _NotCached:
-                pass
-            if core.cost.is_heavy(seconds):
-                with _turn(_heavy_slots, on_wait, "queue"):
-                    return store(settings, work(on_progress))
-            return store(settings, work(on_progress))
-    finally:
-        with _guard:
-            if not lock.locked():
-                _in_flight.pop((store.__name__, settings), None)
-
-
-def _quiet(*_args) -> None:
-    pass
+_NotCached, _quiet, shared = heavy.NotCached, heavy.quiet, heavy.shared
 
 
 @st.cache_resource(max_entries=16, ttl=RESOURCE_TTL, show_spinner=False)
@@ -127,7 +61,13 @@ def _stored_comparison(scene: core.Scene, _result=None):
 
 
 def dynamics_cost(scene: core.Scene) -> float:
+    """The constants' estimate (`lsr_core.cost`), which `heavy.Speed` scales by this server's measured speed."""
     return core.cost.dynamics_seconds(scene.num_classes, scene.steps)
+
+
+def dynamics_expected(scene: core.Scene) -> float:
+    """The seconds a page tells the user: the estimate at this server's measured speed for dynamics scenes."""
+    return heavy.expected_seconds(_stored_comparison.__name__, dynamics_cost(scene))
 
 
 def comparison(scene: core.Scene, on_progress=_quiet, on_wait=_quiet) -> core.Comparison:
@@ -155,7 +95,7 @@ def freeze(texts: dict[str, str]) -> tuple:
     return tuple(sorted(texts.items()))
 
 
-@st.cache_resource(max_entries=24, ttl=RESOURCE_TTL, show_spinner=False)
+@st.cache_resource(max_entries=40, ttl=RESOURCE_TTL, show_spinner=False)
 def dynamics_figure(kind: str, scene: core.Scene, texts: tuple, log_steps: bool):
     """A finished dynamics-page figure for one scene, language and axis choice.
 
@@ -163,9 +103,11 @@ def dynamics_figure(kind: str, scene: core.Scene, texts: tuple, log_steps: bool)
     are kept too; `st.cache_resource` hands out the same object, which Streamlit only reads.
     """
     c = comparison(scene)
-    if kind == "replay":
-        return figures.replay_figure(c, dict(texts))
-    return figures.DYNAMICS_BUILDERS[kind](c.thinned(CHART_RECORDS, log_steps), dict(texts), log_steps)
+    # building a figure is part of a scene's cost: timed into the same kind of work as the runs (`heavy.Speed`)
+    with heavy.timed(_stored_comparison.__name__, dynamics_cost(scene), part=f"figure {kind}"):
+        if kind == "replay":
+            return charts.Prepared(figures.replay_figure(c, dict(texts)))
+        return charts.Prepared(figures.DYNAMICS_BUILDERS[kind](c.thinned(CHART_RECORDS, log_steps), dict(texts), log_steps))
 
 
 # ---------------------------------------------------------------- derivation page
@@ -288,6 +230,11 @@ def _stored_experiment(settings: core.ExperimentSettings, _result=None):
 
 def training_cost(settings: core.ExperimentSettings) -> float:
     return core.cost.training_seconds(settings.train_size, settings.epochs)
+
+
+def training_expected(settings: core.ExperimentSettings) -> float:
+    """The seconds a page tells the user, at this server's measured speed (as `dynamics_expected`)."""
+    return heavy.expected_seconds(_stored_experiment.__name__, training_cost(settings))
 
 
 def experiment(settings: core.ExperimentSettings, on_progress=_quiet, on_wait=_quiet) -> core.Experiment:
