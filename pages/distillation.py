@@ -236,7 +236,7 @@ def main() -> None:
     headline(d, temperature)   # then the picture, so that it starts in the projector's first screen
     temperature_picture(d, reference)
     temperature = float(st.select_slider(t("distillation.temperature"), TEMPERATURES, key="distil_T",
-                                         format_func=lambda v: f"T = {v:g}", help=t("distillation.temperature_help"),
+                                         format_func=lambda v: f"{v:g}", help=t("distillation.temperature_help"),
                                          persist_state="session"))
     control_sentences(d, temperature)
     students_table(d, temperature)
