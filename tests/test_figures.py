@@ -132,16 +132,16 @@ def test_run_button_draws_the_curves_growing_to_the_finished_chart(comparison, b
         assert fig.data[-1].name == "optimum" and len(fig.data) - 1 not in grown
     for frame, index in zip(fig.frames, growth):
         for i, drawn in zip(frame.traces, frame.data):
-            np.testing.assert_array_equal(drawn.x, x[index])
+            np.testing.assert_array_equal(array(drawn.x), x[index])
             finished = np.asarray(fig.data[i].y)[index]
             if frame is fig.frames[-1]:
-                assert np.asarray(drawn.y).dtype == np.float64
-                np.testing.assert_array_equal(drawn.y, finished)
+                assert array(drawn.y).dtype == np.float64
+                np.testing.assert_array_equal(array(drawn.y), finished)
             else:   # on the way: float32, half the bytes to send
-                assert np.asarray(drawn.y).dtype == np.float32
-                np.testing.assert_array_equal(drawn.y, finished.astype(np.float32))
+                assert array(drawn.y).dtype == np.float32
+                np.testing.assert_array_equal(array(drawn.y), finished.astype(np.float32))
     for i, drawn in zip(fig.frames[-1].traces, fig.frames[-1].data):
-        np.testing.assert_array_equal(drawn.y, fig.data[i].y)      # the run ends on the finished chart
+        np.testing.assert_array_equal(array(drawn.y), fig.data[i].y)      # the run ends on the finished chart
     run, pause = fig.layout.updatemenus[0].buttons
     assert (run.label, run.method, pause.label) == ("▶ run", "animate", "▮▮ pause")
     assert run.args[0] is None and run.args[1]["fromcurrent"] is False, "Run starts from step 0"
