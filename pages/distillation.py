@@ -142,9 +142,10 @@ def students_table(d: core.Distillation, temperature: float) -> None:
             (t("distillation.student.direct"), acc[1], d.direct_benefit, nll[1], cal[1])]
     rows += [(t(f"distillation.student.{teacher}"), s_acc[i], d.benefit(i, temperature), s_nll[i], s_cal[i])
              for i, teacher in enumerate(D.TEACHERS)]
-    st.table({t("distillation.col_student", T=f"{temperature:g}"): [r[0] for r in rows],
+    st.table({t("distillation.col_student", T=f"{temperature:g}", seeds=d.count): [r[0] for r in rows],
               t("distillation.col_accuracy"): [_cell_spread(r[1], True) for r in rows],
-              t("distillation.col_benefit"): ["—" if r[2] is None else _cell_interval(r[2], True) for r in rows],
+              t("distillation.col_benefit", seeds=d.count): ["—" if r[2] is None else _cell_interval(r[2], True)
+                                                             for r in rows],
               t("distillation.col_nll"): [_cell_spread(r[3], False) for r in rows],
               t("distillation.col_nll_calibrated"): [_cell_spread(r[4], False) for r in rows]}, hide_index=True)
 
@@ -155,12 +156,12 @@ TEACHER_ROWS = (("teacher_accuracy", True, False), ("teacher_nll", False, False)
 
 
 def teachers_table(d: core.Distillation, temperature: float) -> None:
-    columns = {t("distillation.col_measure"): [t(f"distillation.row.{row}") for row, _, _ in TEACHER_ROWS]}
+    columns = {t("distillation.col_measure", seeds=d.count): [t(f"distillation.row.{row}") for row, _, _ in TEACHER_ROWS]}
     for index, teacher in enumerate(D.TEACHERS):
         columns[t(f"distillation.col_{teacher}")] = [
             _cell_spread(d.summary(row, temperature if at_t else None)[index], percent)
             for row, percent, at_t in TEACHER_ROWS]
-    columns[t("distillation.col_difference")] = [_cell_interval(d.difference(row, temperature if at_t else None), percent)
+    columns[t("distillation.col_difference", seeds=d.count)] = [_cell_interval(d.difference(row, temperature if at_t else None), percent)
                                                   for row, percent, at_t in TEACHER_ROWS]
     st.table(columns, hide_index=True)
     st.caption(t("distillation.table_caption", seeds=d.count, T=f"{temperature:g}"))
@@ -174,7 +175,7 @@ def measure_sentences(d: core.Distillation, temperature: float) -> None:
                   raw_one_hot=f"{raw[0].mean:.3f}", raw_smoothed=f"{raw[1].mean:.3f}",
                   cal_one_hot=f"{cal[0].mean:.3f}", cal_smoothed=f"{cal[1].mean:.3f}"))
     shape = d.summary("structure", temperature)
-    st.markdown(t(f"distillation.mechanism.{d.mechanism_case(temperature)}", T=f"{temperature:g}",
+    st.markdown(t(f"distillation.mechanism.{d.mechanism_case(temperature)}", T=f"{temperature:g}", seeds=d.count,
                   one_hot=f"{shape[0].mean:.3f}", smoothed=f"{shape[1].mean:.3f}"))
     info, diff = d.summary("information"), d.difference("information")
     st.markdown(t(f"distillation.information.{diff.verdict}", seeds=d.count, one_hot=f"{info[0].mean:.3f}",
@@ -189,7 +190,7 @@ def heat_maps(d: core.Distillation, temperature: float) -> None:
         "title": t("distillation.similarity_title", T=f"{temperature:g}"), "one_hot": t("distillation.col_one_hot"),
         "smoothed": t("distillation.col_smoothed"), "x": t("distillation.axis_wrong"), "y": t("distillation.axis_true"),
         "colour": t("distillation.axis_probability")}), key="distil_similarity",
-        summary=t("distillation.similarity_summary", T=f"{temperature:g}", top=f"{matrices.max():.4f}",
+        summary=t("distillation.similarity_summary", T=f"{temperature:g}", seeds=d.count, top=f"{matrices.max():.4f}",
                   true_one_hot=f"{true[0]:.3f}", true_smoothed=f"{true[1]:.3f}",
                   one_hot=f"{structure[0].mean:.3f}", smoothed=f"{structure[1].mean:.3f}"))
     (a_true, a_wrong, a_p), (b_true, b_wrong, b_p) = (d.strongest_confusion(i, temperature) for i in range(2))
@@ -211,7 +212,7 @@ def reference_table(reference) -> None:
                 zip(reference.benefit_mean[:, i], reference.benefit_low[:, i], reference.benefit_high[:, i])]
                for i in range(2)]
     st.table({"T": ticks,
-              t("distillation.col_difference"): [f"{m:+.2f} [{lo:+.2f}, {hi:+.2f}]" for m, lo, hi in
+              t("distillation.col_difference", seeds=reference.count): [f"{m:+.2f} [{lo:+.2f}, {hi:+.2f}]" for m, lo, hi in
                                                  zip(axis.mean, axis.low, axis.high)],
               t("distillation.col_verdict"): [t(f"distillation.verdict_word.{v}") for v in axis.verdicts],
               t("distillation.col_benefit_one_hot"): benefit[0],

@@ -62,13 +62,17 @@ def test_page_says_what_the_core_measured(app_test, lang, result):
     assert lookup(lang, f"distillation.nll.{d.nll_case(T)}", T="4", seeds=3, raw_one_hot=f"{raw[0].mean:.3f}",
                   raw_smoothed=f"{raw[1].mean:.3f}", cal_one_hot=f"{cal[0].mean:.3f}", cal_smoothed=f"{cal[1].mean:.3f}") in text
     shape = d.summary("structure", T)
-    assert lookup(lang, f"distillation.mechanism.{d.mechanism_case(T)}", T="4", one_hot=f"{shape[0].mean:.3f}",
+    assert lookup(lang, f"distillation.mechanism.{d.mechanism_case(T)}", T="4", seeds=3, one_hot=f"{shape[0].mean:.3f}",
                   smoothed=f"{shape[1].mean:.3f}") in text
     info, diff = d.summary("information"), d.difference("information")
     assert lookup(lang, f"distillation.information.{diff.verdict}", seeds=3, one_hot=f"{info[0].mean:.3f}",
                   smoothed=f"{info[1].mean:.3f}", diff=f"{diff.mean:+.3f}", low=f"{diff.low:+.3f}", high=f"{diff.high:+.3f}") in text
     students, teachers = at.table[0].value, at.table[1].value
     assert students.shape == (4, 5) and teachers.shape == (7, 4)
+    # the seed count beside every number: in each column of intervals, and in each table's first column
+    assert list(students.columns)[0] == lookup(lang, "distillation.col_student", T="4", seeds=3)
+    assert list(students.columns)[2] == lookup(lang, "distillation.col_benefit", seeds=3)
+    assert list(teachers.columns)[3] == lookup(lang, "distillation.col_difference", seeds=3)
     a = d.summary("student_accuracy", T)[1]
     assert students.iloc[3, 1] == f"{a.mean * 100:.1f} ± {a.std * 100:.1f}"
     b = d.benefit(1, T)
@@ -114,7 +118,7 @@ def test_each_sentence_follows_its_case(app_test, monkeypatch, result):
         text = " ".join(m.value for m in at.markdown)
         shape = result.summary("structure", 4.0)
         found = [c for c in ("consistent", "not_explanation", "no_loss")
-                 if lookup("en", f"distillation.mechanism.{c}", T="4", one_hot=f"{shape[0].mean:.3f}",
+                 if lookup("en", f"distillation.mechanism.{c}", T="4", seeds=3, one_hot=f"{shape[0].mean:.3f}",
                            smoothed=f"{shape[1].mean:.3f}") in text]
         assert found == [case]
 
