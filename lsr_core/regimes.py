@@ -195,27 +195,30 @@ def gap_behaviour(gaps, optimum: float, factor: float, tolerance: float = GAP_TO
 @lru_cache(maxsize=256)   # a pure function of a few numbers, called on every rerun of a page
 def float64_stall_gap(num_classes: int, eps: float, prior: str, lr: float, resolution: float = 0.01,
                       tolerance: float = GAP_TOLERANCE) -> float:
-    """Where float64 stops a smoothed run from below before it comes within `tolerance` of its optimum,
-    or inf if it does not: the smallest gap on a grid of `resolution` nats (plus optimum − tolerance
-    itself) from which one step of this code's gradient descent (`lsr_core.dynamics.descend`: p =
-    exp(z − max z) / sum, z ← z − η (p − q), in float64) leaves every logit exactly unchanged.
+    """Where float64 stops a smoothed run from zeros before it comes within `tolerance` of its optimum, or inf
+    if it does not: the first gap, going from 0 towards the optimum on a grid of `resolution` nats (plus
+    optimum ∓ tolerance itself), from which one step of this code's gradient descent
+    (`lsr_core.dynamics.descend`: p = exp(z − max z) / sum, z ← z − η (p − q), in float64) leaves every
+    logit exactly unchanged.
 
-    The logits are a run's from zeros: mean 0, wrong logits equal. With a tiny ε the optimum is near the
-    gap at which p(true) rounds to 1, and steps of η (p − q) round away before the run gets there: the
-    optimum is then unreachable in float64, however many steps are taken.
+    The logits are a run's from zeros: mean 0, wrong logits equal. With a tiny ε (or 1 − ε tiny, with
+    ε/(K − 1)) the optimum is far out, near where p(true) or p(wrong) rounds to 1, and the steps η (p − q)
+    round away before the run gets there: the optimum is then unreachable in float64, however many steps
+    are taken.
 
-    >>> float64_stall_gap(10, 0.1, "uniform", 1.0), round(float64_stall_gap(10, 1e-15, "uniform", 1.0), 2) < 36.84
-    (inf, True)
+    >>> float64_stall_gap(10, 0.1, "uniform", 1.0), round(float64_stall_gap(10, 1e-15, "uniform", 1.0), 2)
+    (inf, 35.68)
     """
     num_classes = check_num_classes(num_classes)
     lr = check_positive("lr", lr)
     if not has_finite_optimum(num_classes, eps, prior):
         return float("inf")
     optimum = scene_optimal_gap(num_classes, eps, prior)
-    if optimum - tolerance <= 0.0:
-        return float("inf")     # a run from zeros starts within tolerance, or above the optimum
-    grid = np.append(np.arange(0.0, optimum - tolerance, check_positive("resolution", resolution)),
-                     optimum - tolerance)
+    distance = abs(optimum) - tolerance
+    if distance <= 0.0:
+        return float("inf")     # a run from zeros starts within tolerance
+    direction = 1.0 if optimum > 0 else -1.0
+    grid = direction * np.append(np.arange(0.0, distance, check_positive("resolution", resolution)), distance)
     q = smooth_targets(0, num_classes, eps, prior)
     chunk = max(1, 2_000_000 // num_classes)
     for begin in range(0, grid.size, chunk):

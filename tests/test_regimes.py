@@ -214,8 +214,22 @@ def test_ordinary_eps_reaches_its_optimum_in_float64():
     assert core.float64_stall_gap(10, 0.1, "uniform", 1.0) == np.inf
     assert core.float64_stall_gap(2, 0.01, "others", 10.0) == np.inf
     assert core.float64_stall_gap(10, 0.0, "uniform", 1.0) == np.inf        # no finite optimum
-    assert core.float64_stall_gap(10, 0.95, "others", 1.0) == np.inf        # negative optimum: from above
+    assert core.float64_stall_gap(10, 0.95, "others", 1.0) == np.inf        # a negative optimum, reached from above
     # ε = 1e-9: the steps near the optimum are below half a float's spacing before it is within 1e-6
     stall = core.float64_stall_gap(10, 1e-9, "uniform", 1.0)
     optimum = core.optimal_logit_gap(10, 1e-9)
     assert optimum - 0.01 < stall <= optimum - TOL
+
+
+def test_float64_stops_a_run_from_above_when_one_minus_eps_is_tiny():
+    """ε = 1 − 2⁻⁵³·… with ε/(K−1): the true class's target is about 1e-16, the optimum near −36.7; the run
+    goes down from 0 and float64 stops it at about −33.9, where one step of this code's descent changes nothing."""
+    eps = 0.9999999999999999
+    optimum = core.scene_optimal_gap(2, eps, "others")
+    found = core.float64_stall_gap(2, eps, "others", 1.0)
+    assert -37 < optimum < found < -30
+    q = core.smooth_targets(0, 2, eps, "others")
+    at = core.descend(_symmetric_logits(2, found), q, 1.0, 1)
+    np.testing.assert_array_equal(at.logits[1], at.logits[0])
+    before = core.descend(_symmetric_logits(2, found + 0.01), q, 1.0, 1)
+    assert np.any(before.logits[1] != before.logits[0])
