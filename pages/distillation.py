@@ -98,7 +98,8 @@ def headline(d: core.Distillation, temperature: float) -> None:
     notice = {"yes": st.success, "opposite": st.warning, "unclear": st.info}[case]
     text = t(f"distillation.paper.{case}", seeds=d.count, T=f"{temperature:g}",
              **_interval(d.difference("student_accuracy", temperature), True))
-    notice(f"{t('distillation.evidence.' + D.evidence_case(d.count), seeds=d.count)} {text}", icon=":material/science:")
+    evidence = t(f"distillation.evidence.{D.evidence_case(d.count)}", seeds=d.count)
+    notice(t("distillation.headline", evidence=evidence, text=text), icon=":material/science:")
 
 
 def temperature_picture(d: core.Distillation, reference) -> None:

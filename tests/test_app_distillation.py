@@ -45,8 +45,8 @@ def test_page_says_what_the_core_measured(app_test, lang, result):
     text = [m.value for m in at.markdown]
     # the headline: exploratory at 3 seeds, the case of the accuracy difference at T = 4, its interval
     accuracy = d.difference("student_accuracy", T)
-    headline = (lookup(lang, "distillation.evidence.exploratory", seeds=3) + " "
-                + lookup(lang, f"distillation.paper.{d.paper_case(T)}", seeds=3, T="4", **interval(accuracy)))
+    headline = lookup(lang, "distillation.headline", evidence=lookup(lang, "distillation.evidence.exploratory", seeds=3),
+                      text=lookup(lang, f"distillation.paper.{d.paper_case(T)}", seeds=3, T="4", **interval(accuracy)))
     assert headline in shown_notices(at)
     axis = d.temperature_axis
     listed = {v: ", ".join(f"{x:g}" for x in axis.where(v)) for v in ("lower", "higher", "unclear")}
