@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .experiment import NEAR_CHANCE_FACTOR
 from .regimes import (
     GAP_TOLERANCE,
     ece_change,
@@ -53,6 +54,9 @@ CLAIMS = {
     "tightening": "the smoothed cluster spread is below 0.9 times the one-hot spread (as shown, 2 decimals)",
     "loosening": "the smoothed cluster spread is above 1.1 times the one-hot spread (as shown)",
     "similar_spread": "the two cluster spreads are within 10 % of each other (as shown)",
+    "accuracy_below_chance": "the smoothed model's test accuracy is below 1/K (as shown, 3 decimals)",
+    "accuracy_not_below_chance": "the smoothed model's test accuracy is not below 1/K (as shown, 3 decimals)",
+    "near_chance": "the one-hot model's test accuracy is below 1.5/K",
     "ece_improved": "the smoothed model's test ECE is below the one-hot model's (as shown, 3 decimals)",
     "ece_worsened": "the smoothed model's test ECE is above the one-hot model's (as shown)",
     "ece_unchanged": "ε > 0 and the two test ECEs are equal as shown",
@@ -173,6 +177,21 @@ def spread_sentence(one_hot: float, smoothed: float, digits: int = 2) -> Sentenc
     return _sentence(f"training.shape_reading.{kind}")
 
 
+def wrong_accuracy_sentence(num_classes: int, eps: float, prior: str, accuracy: float,
+                            digits: int = 3) -> Sentence | None:
+    """Where smoothed targets favour the other classes (`gap_regime` "favours_wrong" or "excludes_true"): whether
+    the smoothed model's test accuracy, as shown, is below chance; None in every other regime."""
+    if gap_regime(num_classes, eps, prior) not in ("favours_wrong", "excludes_true"):
+        return None
+    below = round(float(accuracy), digits) < round(1.0 / num_classes, digits)
+    return _sentence(f"training.wrong_accuracy.{'below' if below else 'not_below'}")
+
+
+def near_chance_sentence(num_classes: int, accuracy: float) -> Sentence | None:
+    """The notice that the one-hot model is near chance (test accuracy below `NEAR_CHANCE_FACTOR` / K), or None."""
+    return _sentence("training.near_chance") if accuracy < NEAR_CHANCE_FACTOR / num_classes else None
+
+
 def smoothing_ece_sentence(eps: float, ece_one_hot: float, ece_smoothed: float, digits: int = 3) -> Sentence:
     """What smoothing did to the test ECE, as shown; at ε = 0 nothing was smoothed."""
     if eps == 0.0:
@@ -226,6 +245,9 @@ SENTENCES = {
     "training.shape_reading.tighter": "tightening",
     "training.shape_reading.looser": "loosening",
     "training.shape_reading.similar": "similar_spread",
+    "training.wrong_accuracy.below": "accuracy_below_chance",
+    "training.wrong_accuracy.not_below": "accuracy_not_below_chance",
+    "training.near_chance": "near_chance",
     "training.smoothing_ece.falls": "ece_improved",
     "training.smoothing_ece.rises": "ece_worsened",
     "training.smoothing_ece.unchanged": "ece_unchanged",
@@ -249,6 +271,8 @@ __all__ = [
     "home_sentences",
     "landscape_sentence",
     "mistakes_sentence",
+    "near_chance_sentence",
+    "wrong_accuracy_sentence",
     "regulariser_sentence",
     "smoothed_behaviour",
     "smoothing_ece_sentence",

@@ -92,17 +92,23 @@ def notices(e, settings: core.ExperimentSettings) -> None:
     elif regime != "favours_true":
         # "excludes_true" (eps = 1, eps/(K-1)) is the far end of "favours_wrong": the same sentence is true
         targets = compute.target_vectors(num_classes, eps, prior)[1]
-        st.warning(t(f"training.regime.{'no_preference' if regime == 'no_preference' else 'favours_wrong'}",
-                     eps=f"{eps:.2f}", chance=number(settings.chance, 3), true=number(targets[0], 3),
-                     wrong=number(targets[1], 3), boundary=number(compute.zero_gap_eps(num_classes, "others"), 4)),
-                   icon=":material/balance:")
+        text = t(f"training.regime.{'no_preference' if regime == 'no_preference' else 'favours_wrong'}",
+                 eps=f"{eps:.2f}", chance=number(settings.chance, 3), true=number(targets[0], 3),
+                 wrong=number(targets[1], 3), boundary=number(compute.zero_gap_eps(num_classes, "others"), 4))
+        # below chance or not, as the table shows it (core.claims.wrong_accuracy_sentence)
+        measured = core.claims.wrong_accuracy_sentence(num_classes, eps, prior, e.smoothed.metrics.test_accuracy, 3)
+        if measured is not None:
+            text += " " + t(measured.key, accuracy=f"{e.smoothed.metrics.test_accuracy:.3f}")
+        st.warning(text, icon=":material/balance:")
     if settings.tiny_data:
         st.warning(t("training.tiny_data", per_class=number(settings.examples_per_class, 0)), icon=":material/warning:")
     if settings.noise >= HEAVY_NOISE:
         st.info(t("training.heavy_noise", percent=percent(settings.noise), flipped=e.data.flipped,
                   n=settings.train_size), icon=":material/shuffle:")
-    if e.near_chance:
-        st.warning(t("training.near_chance", chance=number(settings.chance, 2)), icon=":material/blur_on:")
+    near = core.claims.near_chance_sentence(num_classes, e.one_hot.metrics.test_accuracy)
+    if near is not None:
+        st.warning(t(near.key, chance=number(settings.chance, 2), accuracy=f"{e.one_hot.metrics.test_accuracy:.3f}"),
+                   icon=":material/blur_on:")
 
 
 def metrics_section(e, settings: core.ExperimentSettings) -> None:

@@ -247,6 +247,9 @@ ORACLES = {
     "tightening": lambda f, s: shown(f["spread"][1]) < 0.9 * shown(f["spread"][0]),
     "loosening": lambda f, s: shown(f["spread"][1]) > 1.1 * shown(f["spread"][0]),
     "similar_spread": lambda f, s: 0.9 * shown(f["spread"][0]) <= shown(f["spread"][1]) <= 1.1 * shown(f["spread"][0]),
+    "accuracy_below_chance": lambda f, s: shown(f["accuracy"][1], 3) < shown(1 / f["k"], 3),
+    "accuracy_not_below_chance": lambda f, s: shown(f["accuracy"][1], 3) >= shown(1 / f["k"], 3),
+    "near_chance": lambda f, s: f["accuracy"][0] < 1.5 / f["k"],
     "ece_improved": lambda f, s: f["eps"] > 0 and shown(f["ece"][1], 3) < shown(f["ece"][0], 3),
     "ece_worsened": lambda f, s: f["eps"] > 0 and shown(f["ece"][1], 3) > shown(f["ece"][0], 3),
     "ece_unchanged": lambda f, s: f["eps"] > 0 and shown(f["ece"][1], 3) == shown(f["ece"][0], 3),
@@ -389,6 +392,11 @@ def training_settings(draw):
 @example(dict(data="clusters", k=5, eps=0.0, prior="uniform", overlap=0.4, noise=0.0, n=100, epochs=10, seed=0, lang="en"))
 @example(dict(data="clusters", k=5, eps=0.3, prior="uniform", overlap=0.4, noise=0.0, n=100, epochs=20, seed=0, lang="zh"))
 @example(dict(data="digits", k=10, eps=0.1, prior="uniform", overlap=0.4, noise=0.3, n=200, epochs=60, seed=0, lang="zh"))
+@example(dict(data="clusters", k=10, eps=0.95, prior="others", overlap=1.5, noise=0.0, n=100, epochs=10, seed=0,
+              lang="en"))   # taught to avoid the labelled class, yet not below chance: said so
+@example(dict(data="clusters", k=3, eps=0.99, prior="others", overlap=0.4, noise=0.0, n=50, epochs=10, seed=0, lang="zh"))
+@example(dict(data="clusters", k=10, eps=0.1, prior="uniform", overlap=1.5, noise=0.5, n=100, epochs=10, seed=0,
+              lang="en"))   # near chance
 def test_training_sentences_make_true_claims(s):
     settings_ = core.ExperimentSettings.make(s["data"], num_classes=s["k"], overlap=s["overlap"], noise=s["noise"],
                                              train_size=s["n"], seed=s["seed"], eps=s["eps"], prior=s["prior"],
@@ -399,13 +407,17 @@ def test_training_sentences_make_true_claims(s):
     probabilities = [own_softmax(z) for z in logits]
     gaps = [z[np.arange(y.size), y] - (z.sum(axis=1) - z[np.arange(y.size), y]) / (z.shape[1] - 1) for z in logits]
     optimum = own_optimum(s["k"], s["eps"], s["prior"])
-    facts = dict(eps=s["eps"], logits=logits, settings=s, optimum=optimum,
+    facts = dict(eps=s["eps"], logits=logits, settings=s, optimum=optimum, k=s["k"],
+                 accuracy=[float(np.mean(p.argmax(axis=1) == y)) for p in probabilities],
                  p95=[float(np.percentile(g, 95)) for g in gaps], p5=[float(np.percentile(g, 5)) for g in gaps],
                  ece=[own_ece(p, y) for p in probabilities])
     # the page's calls: the chooser on the page's own numbers
     summary = core.gap_summary([core.logit_gaps(z, y) for z in logits])
     sentences = list(claims.gaps_sentences(s["k"], s["eps"], s["prior"], summary.p5, summary.p95, 2))
     sentences.append(claims.smoothing_ece_sentence(s["eps"], e.one_hot.metrics.ece, e.smoothed.metrics.ece, 3))
+    sentences += [sentence for sentence in (
+        claims.wrong_accuracy_sentence(s["k"], s["eps"], s["prior"], e.smoothed.metrics.test_accuracy, 3),
+        claims.near_chance_sentence(s["k"], e.one_hot.metrics.test_accuracy)) if sentence is not None]
     projections = [core.template_projection(run.train_features, run.model.templates, e.data.y_train, (0, 1, 2))
                    for run in (e.one_hot, e.smoothed)]
     shapes = [p.cluster_shape()[0] for p in projections]
@@ -422,7 +434,7 @@ def test_training_sentences_make_true_claims(s):
     assert number(summary.p5[1], 2) == number(facts["p5"][1], 2)
     assert [number(v, 2) for v in shapes] == [number(v, 2) for v in facts["spread"]]
     assert [f"{m.ece:.3f}" for m in (e.one_hot.metrics, e.smoothed.metrics)] == [f"{v:.3f}" for v in facts["ece"]]
-    check(sentences, facts, s["lang"], dict(optimum="1", p95_one_hot="1", p95_smoothed="1", p5_smoothed="1",
+    check(sentences, facts, s["lang"], dict(optimum="1", accuracy="1", chance="1", p95_one_hot="1", p95_smoothed="1", p5_smoothed="1",
                                             one_hot="1", smoothed="1", lowest="1", highest="1"))
 
 
