@@ -41,6 +41,8 @@ CLAIMS = {
     "unreachable_in_float64": "from some gap below the optimum minus 1e-6 (the one stated), one float64 step "
                               "of this code's descent changes nothing: the run stops there",
     "converged": "the smoothed gap ends within 1e-6 of the optimum",
+    "path_on_its_way": "the landscape's smoothed path ends more than 1e-6 from (g*, g*) in some gap, and float64 "
+                       "does not stop a run from zeros before the optimum",
     "not_converged": "the smoothed gap ends more than 1e-6 from the optimum",
     "very_sure": "the one-hot model's confidence is at least 0.9 (as shown, 2 decimals) on every mistake shown",
     "not_very_sure": "the one-hot model's confidence is below 0.9 (as shown) on some mistake shown",
@@ -218,6 +220,17 @@ def landscape_sentence(eps: float, prior: str) -> Sentence:
     return _sentence("summary.landscape." + (regime if regime in ("one_hot", "excludes_true") else "finite"))
 
 
+def landscape_progress_sentence(eps: float, prior: str, lr: float, reached: bool) -> Sentence | None:
+    """Where the landscape's smoothed path (K = 3, a positive optimum) ended short of its minimum (`reached`
+    False): more steps would get it there, or float64 stops it first (`float64_stall_gap`, values: stall)."""
+    if reached or gap_regime(3, eps, prior) != "favours_true":
+        return None
+    stall = float64_stall_gap(3, eps, prior, lr)
+    if np.isfinite(stall):
+        return _sentence("landscape.unreachable", stall=stall)
+    return _sentence("landscape.not_there")
+
+
 # every key a chooser returns -> its claim (None: true at every setting, see the comments)
 SENTENCES = {
     **{f"dynamics.behaviour.{kind}": claim for kind, claim in BEHAVIOUR_CLAIMS.items() if kind != "monotone"},
@@ -256,6 +269,8 @@ SENTENCES = {
     "summary.regulariser.outside": "minimum_outside",
     "summary.regulariser.no_minimum_falling": "no_minimum_falling",
     "summary.regulariser.no_minimum_rising": "no_minimum_rising",
+    "landscape.not_there": "path_on_its_way",
+    "landscape.unreachable": "unreachable_in_float64",
     "summary.landscape.finite": "minimum_exists",
     "summary.landscape.one_hot": "no_minimum_falling",
     "summary.landscape.excludes_true": "no_minimum_rising",
@@ -269,6 +284,7 @@ __all__ = [
     "dynamics_sentences",
     "gaps_sentences",
     "home_sentences",
+    "landscape_progress_sentence",
     "landscape_sentence",
     "mistakes_sentence",
     "near_chance_sentence",

@@ -54,8 +54,10 @@ def main() -> None:
         st.warning(t("landscape.excludes_true"), icon=":material/block:")
     elif regime != "favours_true":
         st.warning(t("landscape.gap_not_positive", gap=number(gap)), icon=":material/balance:")
-    elif not scape.smoothed_reached_minimum:
-        st.info(t("landscape.not_there", steps=count(steps)), icon=":material/hourglass_top:")
+    elif (progress := core.claims.landscape_progress_sentence(eps, prior, lr, scape.smoothed_reached_minimum)):
+        # more steps would get there, or float64 stops the path first (a tiny ε from a link)
+        st.info(t(progress.key, steps=count(steps), gap=number(gap), stall=number(dict(progress.values).get("stall", 0.0), 2)),
+                icon=":material/hourglass_top:")
     st.markdown(t("landscape.explain"))
 
 

@@ -233,6 +233,7 @@ ORACLES = {
     "approaching": approaching,
     "unreachable_in_float64": unreachable,
     "converged": lambda f, s: f["within"],
+    "path_on_its_way": lambda f, s: f["on_its_way"],
     "not_converged": lambda f, s: not f["within"],
     "very_sure": lambda f, s: f["mistakes"].size > 0 and round(float(f["mistakes"].min()), 2) >= VERY_SURE,
     "not_very_sure": lambda f, s: f["mistakes"].size > 0 and round(float(f["mistakes"].min()), 2) < VERY_SURE,
@@ -465,16 +466,37 @@ def test_regulariser_sentences_make_true_claims(s):
 
 @bounded(15)
 @given(st.fixed_dictionaries(dict(eps=eps_values(3), prior=st.sampled_from(["uniform", "others"]),
+                                  g1=st.sampled_from(np.arange(-4.0, 12.5, 0.5).tolist()),
+                                  g2=st.sampled_from(np.arange(-4.0, 12.5, 0.5).tolist()),
+                                  lr=st.sampled_from((0.1, 0.5, 1.0, 2.0, 3.9)),
+                                  steps=st.sampled_from((100, 1000) + ((10_000,) if LARGE else ())),
                                   lang=st.sampled_from(LANGUAGES))))
-@example(dict(eps=0.0, prior="uniform", lang="en"))
-@example(dict(eps=1.0, prior="others", lang="zh"))
+@example(dict(eps=0.0, prior="uniform", g1=0.0, g2=2.0, lr=2.0, steps=1000, lang="en"))
+@example(dict(eps=1.0, prior="others", g1=0.0, g2=2.0, lr=2.0, steps=1000, lang="zh"))
+@example(dict(eps=1e-15, prior="uniform", g1=0.0, g2=2.0, lr=3.9, steps=1000, lang="en"))   # float64 stops it
+@example(dict(eps=0.1, prior="uniform", g1=12.0, g2=-4.0, lr=0.1, steps=100, lang="zh"))   # on its way
 def test_landscape_sentences_make_true_claims(s):
-    sentence = claims.landscape_sentence(s["eps"], s["prior"])
+    scape = core.loss_landscape(s["eps"], s["prior"], (s["g1"], s["g2"]), s["lr"], s["steps"])   # as the page runs it
+    sentences = [claims.landscape_sentence(s["eps"], s["prior"])]
+    progress = claims.landscape_progress_sentence(s["eps"], s["prior"], s["lr"], scape.smoothed_reached_minimum)
+    sentences += [progress] if progress is not None else []
     stated = core.scene_optimal_gap(3, s["eps"], s["prior"])
     q = own_targets(3, s["eps"], s["prior"])
     # along the diagonal g1 = g2 the plane is the K = 3 gap line; the two wrong targets are equal, so the loss is
     # symmetric in (g1, g2), and it is convex: a minimum along the diagonal is the minimum of the plane
     slope = lambda g: own_gap_slope(3, s["eps"], s["prior"], g)
-    facts = dict(eps=s["eps"], stated=stated, q_true=q[0], settings=s, slope=slope,
+    # the smoothed path, by this test's own descent from logits (0, −g1, −g2) minus their mean
+    z = np.array([0.0, -s["g1"], -s["g2"]])
+    z -= z.mean()
+    path = [z[0] - z[1:].mean()]
+    for _ in range(s["steps"]):
+        z = own_step(z, q, s["lr"])
+        path.append(z[0] - z[1:].mean())
+    optimum = own_optimum(3, s["eps"], s["prior"])
+    end = z[0] - z[1:]
+    facts = dict(eps=s["eps"], stated=stated, q_true=q[0], settings=s, slope=slope, k=3, prior=s["prior"],
+                 lr=s["lr"], optimum=optimum, gaps=np.array(path),
                  loss=lambda g: own_plane_loss(s["eps"], s["prior"], g, g))   # along the diagonal g1 = g2
-    check([sentence], facts, s["lang"], dict(one_hot="(1, 2)", smoothed="(1, 2)", gap="1"))
+    facts["on_its_way"] = (np.isfinite(optimum) and bool(np.abs(end - optimum).max() > TOL)
+                           and never_frozen_before(3, s["eps"], s["prior"], s["lr"], optimum))
+    check(sentences, facts, s["lang"], dict(one_hot="(1, 2)", smoothed="(1, 2)", gap="1", steps="1", stall="1"))
