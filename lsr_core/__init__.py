@@ -82,7 +82,6 @@ from .regimes import (
     zero_gap_eps,
 )
 from .regulariser import LabelDropout, RegulariserTerms, TermsAt, label_dropout, logits_with_gap, regulariser_terms
-from .symbolic import DerivationStep, OptimumDerivation, gradient_derivation, optimum_derivation, regulariser_identity
 from .targets import equivalent_eps, one_hot, prior_distribution, smooth_targets, uniform_equivalent
 from .worked import (
     GradientCheck,
@@ -95,6 +94,19 @@ from .worked import (
     optimum_check,
     shift_logits,
 )
+
+# SymPy takes about a second of CPU to import and only the derivation page (and the optimum check) needs it: the
+# symbolic names are loaded on first use, so a fresh server's first page of any other kind does not pay for it
+_SYMBOLIC = ("DerivationStep", "OptimumDerivation", "gradient_derivation", "optimum_derivation", "regulariser_identity")
+
+
+def __getattr__(name: str):
+    if name in _SYMBOLIC:
+        from . import symbolic
+
+        return getattr(symbolic, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "Distillation",

@@ -10,8 +10,9 @@ as little as a minimal Streamlit page does.
 - **Garbage collection that skips what lives for ever.** Streamlit collects garbage after every script run
   (`runner.postScriptGC`); a full collection walks every tracked object, and after the imports (pandas, pyarrow,
   Plotly, SymPy) that is ~200,000 objects, ~100 ms per interaction. `freeze_long_lived` moves the objects alive
-  after the first complete run (modules, catalogues, the first cached results) to the permanent generation,
-  which collections skip; objects created later are collected as before.
+  after the first complete run (modules, catalogues, the first cached results), and again after a run that
+  imported many more modules (SymPy, on the first derivation page), to the permanent generation, which
+  collections skip; objects created later are collected as before.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from __future__ import annotations
 import ctypes
 import gc
 import os
+import sys
 import threading
 
 BLAS_THREAD_VARIABLES = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
@@ -26,7 +28,7 @@ BLAS_THREAD_VARIABLES = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THR
 _GET = ("scipy_openblas_get_num_threads64_", "openblas_get_num_threads64_", "openblas_get_num_threads")
 _SET = ("scipy_openblas_set_num_threads64_", "openblas_set_num_threads64_", "openblas_set_num_threads")
 
-_done = threading.Event()
+_frozen_at = [0]   # len(sys.modules) at the last freeze
 _lock = threading.Lock()
 
 
@@ -91,17 +93,22 @@ def one_blas_thread_once() -> None:
         _blas_done.set()
 
 
+NEW_MODULES = 50   # a run that imported at least this many modules since the last freeze freezes again
+
+
 def freeze_long_lived() -> bool:
-    """Once per process: collect, then move every object still alive to the permanent generation, which later
-    collections do not walk. Returns whether this call did it (True once per process)."""
-    if _done.is_set():
+    """After a script run: if this process has imported NEW_MODULES or more modules since the last freeze (its first
+    run; the first derivation page, which imports SymPy), collect, then move every object still alive to the
+    permanent generation, which later collections do not walk. Returns whether it froze. Everything frozen
+    stays for the life of the process, so this happens a handful of times per process, not per session."""
+    if len(sys.modules) < _frozen_at[0] + NEW_MODULES:
         return False
     with _lock:
-        if _done.is_set():
+        if len(sys.modules) < _frozen_at[0] + NEW_MODULES:
             return False
         gc.collect()
         gc.freeze()
-        _done.set()
+        _frozen_at[0] = len(sys.modules)
         return True
 
 
