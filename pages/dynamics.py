@@ -151,6 +151,9 @@ def results(scene: core.Scene, log_steps: bool) -> None:
     st.markdown(t("dynamics.explain_gap"))
     theory_case = "equal" if result.wrong_logits_start_equal else "unequal"
     st.markdown(t(f"dynamics.explain_theory.{theory_case}", lead=number(result.flow_lead)))
+    # "(still growing)" for the one-hot gap needs no claim: it grows at every step until float64 freezes it, at a
+    # gap ≥ 30.06 (`core.freeze_gap`, K = 2, η = 0.01), above every reachable start (≤ 29.5: seed 6711, scale 5,
+    # K = 2) and above what 100,000 steps reach (≈ log(e^g0 + ηK·t))
     st.caption(t("summary.dynamics", steps=count(result.total_steps), one_hot=number(result.gap[-1, 0]),
                  smoothed=number(result.gap[-1, 1]), optimum=number(result.optimal_gap),
                  p_one_hot=number(result.p_true[-1, 0]), p_smoothed=number(result.p_true[-1, 1]),
