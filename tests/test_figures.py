@@ -205,10 +205,13 @@ def test_wrong_gradient_figure(comparison):
     assert grad.layout.yaxis.type == "log" and np.all(c.wrong_gradient > 0)
 
 
-def replay_bars(frame, panel, name):
-    matches = [trace for trace in frame.data if trace.meta == panel and trace.name == name]
+def replay_bars(fig, panel, name, frame=None):
+    """The bars of `panel` and run `name`: the figure's trace, or (with `frame`) what that frame sets on it."""
+    matches = [index for index, trace in enumerate(fig.data) if trace.meta == panel and trace.name == name]
     assert len(matches) == 1
-    return matches[0]
+    if frame is None:
+        return fig.data[matches[0]]
+    return frame.data[list(frame.traces).index(matches[0])]
 
 
 def test_replay_figure_frames_hold_the_recorded_bars(comparison):
@@ -218,11 +221,12 @@ def test_replay_figure_frames_hold_the_recorded_bars(comparison):
     for index in (0, len(fig.frames) // 2, len(fig.frames) - 1):
         frame = fig.frames[index]
         assert frame.name == str(index)
+        assert sorted(frame.traces) == list(range(len(fig.data))) == list(range(4))
         for run, name in enumerate(("one_hot", "smoothed")):
-            logits, probs = replay_bars(frame, "logits", name), replay_bars(frame, "probs", name)
-            np.testing.assert_array_equal(logits.y, c.frame_logits[index, run])
-            np.testing.assert_array_equal(probs.y, c.frame_probs[index, run])
-            assert (logits.xaxis, logits.yaxis, probs.xaxis, probs.yaxis) == ("x", "y", "x2", "y2")
+            logits, probs = replay_bars(fig, "logits", name, frame), replay_bars(fig, "probs", name, frame)
+            np.testing.assert_array_equal(array(logits.y), c.frame_logits[index, run])
+            np.testing.assert_array_equal(array(probs.y), c.frame_probs[index, run])
+            assert (replay_bars(fig, "logits", name).xaxis, replay_bars(fig, "probs", name).xaxis) == ("x", "x2")
     # the figure itself shows the last frame
     np.testing.assert_array_equal(array(replay_bars(fig, "probs", "smoothed").y), c.frame_probs[-1, 1])
     assert fig.layout.xaxis.type == "category" and list(fig.data[0].x)[0] == "0★"
