@@ -24,6 +24,7 @@ from .regimes import (
     has_finite_optimum,
     scene_optimal_gap,
     step_factor,
+    temperature_effect,
 )
 
 # name -> the predicate, in words (tests/test_claims.py holds an independent check for each name)
@@ -56,6 +57,14 @@ CLAIMS = {
     "tightening": "the smoothed cluster spread is below 0.9 times the one-hot spread (as shown, 2 decimals)",
     "loosening": "the smoothed cluster spread is above 1.1 times the one-hot spread (as shown)",
     "similar_spread": "the two cluster spreads are within 10 % of each other (as shown)",
+    "class_without_points": "one of the three chosen classes has no points in the projected set",
+    "temperature_softens": "the fitted T is above 1 as shown (2 decimals), and the validation NLL at T is "
+                           "below the NLL at T = 1",
+    "temperature_sharpens": "the fitted T is below 1 as shown, and the validation NLL at T is below the NLL at T = 1",
+    "temperature_one": "the fitted T shows as 1.00",
+    "temperature_ece_falls": "the one-hot model's test ECE at T is below its ECE at T = 1 (as shown, 3 decimals)",
+    "temperature_ece_rises": "the one-hot model's test ECE at T is above its ECE at T = 1 (as shown)",
+    "temperature_ece_unchanged": "the one-hot model's test ECE at T equals its ECE at T = 1 (as shown)",
     "accuracy_below_chance": "the smoothed model's test accuracy is below 1/K (as shown, 3 decimals)",
     "accuracy_not_below_chance": "the smoothed model's test accuracy is not below 1/K (as shown, 3 decimals)",
     "near_chance": "the one-hot model's test accuracy is below 1.5/K",
@@ -173,7 +182,10 @@ def gaps_sentences(num_classes: int, eps: float, prior: str, p5, p95, digits: in
 
 
 def spread_sentence(one_hot: float, smoothed: float, digits: int = 2) -> Sentence:
-    """Whether the smoothed clusters are tighter than the one-hot ones, on the spreads as shown (10 % margin)."""
+    """Whether the smoothed clusters are tighter than the one-hot ones, on the spreads as shown (10 % margin);
+    "unmeasured" where a spread is not a number (a chosen class has no points: a small digits subset)."""
+    if not (np.isfinite(one_hot) and np.isfinite(smoothed)):
+        return _sentence("training.shape_reading.unmeasured")
     a, b = round(float(one_hot), digits), round(float(smoothed), digits)
     kind = "tighter" if b < 0.9 * a else "looser" if b > 1.1 * a else "similar"
     return _sentence(f"training.shape_reading.{kind}")
@@ -192,6 +204,13 @@ def wrong_accuracy_sentence(num_classes: int, eps: float, prior: str, accuracy: 
 def near_chance_sentence(num_classes: int, accuracy: float) -> Sentence | None:
     """The notice that the one-hot model is near chance (test accuracy below `NEAR_CHANCE_FACTOR` / K), or None."""
     return _sentence("training.near_chance") if accuracy < NEAR_CHANCE_FACTOR / num_classes else None
+
+
+def temperature_sentences(temperature: float, ece_before: float, ece_after: float) -> tuple[Sentence, Sentence]:
+    """What the fitted temperature does (`temperature_effect`, on T as shown with 2 decimals) and what it does to
+    the one-hot model's test ECE (`ece_change`, as shown with 3 decimals)."""
+    return (_sentence(f"training.temperature.{temperature_effect(temperature, 2)}"),
+            _sentence(f"training.ece.{ece_change(ece_before, ece_after, 3)}"))
 
 
 def smoothing_ece_sentence(eps: float, ece_one_hot: float, ece_smoothed: float, digits: int = 3) -> Sentence:
@@ -258,9 +277,16 @@ SENTENCES = {
     "training.shape_reading.tighter": "tightening",
     "training.shape_reading.looser": "loosening",
     "training.shape_reading.similar": "similar_spread",
+    "training.shape_reading.unmeasured": "class_without_points",
     "training.wrong_accuracy.below": "accuracy_below_chance",
     "training.wrong_accuracy.not_below": "accuracy_not_below_chance",
     "training.near_chance": "near_chance",
+    "training.temperature.softens": "temperature_softens",
+    "training.temperature.sharpens": "temperature_sharpens",
+    "training.temperature.unchanged": "temperature_one",
+    "training.ece.falls": "temperature_ece_falls",
+    "training.ece.rises": "temperature_ece_rises",
+    "training.ece.unchanged": "temperature_ece_unchanged",
     "training.smoothing_ece.falls": "ece_improved",
     "training.smoothing_ece.rises": "ece_worsened",
     "training.smoothing_ece.unchanged": "ece_unchanged",
@@ -292,5 +318,6 @@ __all__ = [
     "regulariser_sentence",
     "smoothed_behaviour",
     "smoothing_ece_sentence",
+    "temperature_sentences",
     "spread_sentence",
 ]

@@ -90,7 +90,8 @@ def notices(e, settings: core.ExperimentSettings) -> None:
     if regime == "one_hot":
         st.info(t("training.eps_zero"), icon=":material/info:")
     elif regime != "favours_true":
-        # "excludes_true" (eps = 1, eps/(K-1)) is the far end of "favours_wrong": the same sentence is true
+        # no_preference's "at chance up to noise" needs no claim: every label gets the same target, so the smoothed
+        # model's answers do not depend on the labels. "excludes_true" (eps = 1, eps/(K-1)) is the far end of "favours_wrong": the same sentence is true
         targets = compute.target_vectors(num_classes, eps, prior)[1]
         text = t(f"training.regime.{'no_preference' if regime == 'no_preference' else 'favours_wrong'}",
                  eps=f"{eps:.2f}", chance=number(settings.chance, 3), true=number(targets[0], 3),
@@ -152,10 +153,10 @@ def temperature_explanation(temperature: float, ece_before: float, ece_after: fl
     on the numbers as shown (T to 2 decimals, ECE to 3), and what smoothing did to the ECE by
     `core.claims.smoothing_ece_sentence` (nothing at ε = 0); T was fitted on `validation` examples."""
     shown_t, before, after = f"{temperature:.2f}", f"{ece_before:.3f}", f"{ece_after:.3f}"
+    effect, change = core.claims.temperature_sentences(temperature, ece_before, ece_after)
     smoothing = core.claims.smoothing_ece_sentence(eps, ece_before, ece_smoothed, 3)
     return " ".join((t("training.temperature_intro", val=f"{validation:,}"),
-                     t(f"training.temperature.{core.temperature_effect(temperature, 2)}", T=shown_t),
-                     t(f"training.ece.{core.ece_change(ece_before, ece_after, 3)}", before=before, after=after),
+                     t(effect.key, T=shown_t), t(change.key, before=before, after=after),
                      t(smoothing.key, one_hot=before, smoothed=f"{ece_smoothed:.3f}"))) + "\n\n" + t("training.temperature_outro")
 
 
