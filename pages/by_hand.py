@@ -91,7 +91,7 @@ def main() -> None:
     m2.metric(t("by_hand.loss_smoothed"), number(result.loss_smoothed, 4))
     m3.metric(t("by_hand.p_true"), number(result.p_true, 4))
     left, right = st.columns(2, gap="medium")
-    charts.show(left, figures.probabilities_figure(result.p, result.one_hot, result.smoothed, label, {
+    charts.show(left, charts.built(figures.probabilities_figure, result.p, result.one_hot, result.smoothed, label, {
         "title": t("by_hand.prob_title"), "x": t("axis.class_plain"), "y": t("axis.probability"),
         "p": t("by_hand.legend_p"), "true_class": t("legend.true_class"), "wrong_class": t("legend.wrong_class"),
         "one_hot": t("legend.one_hot"), "smoothed": t("legend.smoothed")}), key="hand_prob_chart", summary=t("summary.probabilities", p=vector(result.p)))
@@ -106,7 +106,7 @@ def main() -> None:
             st.button(t("by_hand.reveal"), key="hand_reveal", on_click=reveal, args=((logits, label, eps, prior),),
                       type="primary")
         else:
-            charts.show(st, figures.logit_step_figure(result.step_one_hot, result.step_smoothed, label, {
+            charts.show(st, charts.built(figures.logit_step_figure, result.step_one_hot, result.step_smoothed, label, {
                 "title": t("by_hand.step_title"), "x": t("axis.class_plain"), "y": t("by_hand.step_axis"),
                 "one_hot": t("legend.one_hot"), "smoothed": t("legend.smoothed")}), key="hand_step_chart",
                 summary=t("summary.steps", one_hot=vector(result.step_one_hot), smoothed=vector(result.step_smoothed)))

@@ -107,7 +107,8 @@ def temperature_picture(d: core.Distillation, reference) -> None:
     reference's, each with its 95 % interval; then the sentence `TemperatureAxis.case` chooses."""
     axis = d.temperature_axis
     drawn = reference if reference is not None and reference.matches(d.settings) else None
-    fig = distillation_figures.temperature_figure(axis.in_points(), drawn.axis.in_points() if drawn else None, {
+    fig = charts.built(distillation_figures.temperature_figure, axis.in_points(),
+                       drawn.axis.in_points() if drawn else None, {
         "title": t("distillation.axis_title"), "x": t("distillation.axis_x"), "y": t("distillation.axis_y"),
         "live": t("distillation.axis_live", seeds=d.count),
         "reference": t("distillation.axis_reference", seeds=drawn.count if drawn else 0)})
@@ -187,7 +188,7 @@ def heat_maps(d: core.Distillation, temperature: float) -> None:
     matrices = d.wrong_probabilities(temperature)
     true = d.true_probability(temperature)
     structure = d.summary("structure", temperature)
-    charts.show(st, distillation_figures.similarity_figure(matrices, {
+    charts.show(st, charts.built(distillation_figures.similarity_figure, matrices, {
         "title": t("distillation.similarity_title", T=f"{temperature:g}"), "one_hot": t("distillation.col_one_hot"),
         "smoothed": t("distillation.col_smoothed"), "x": t("distillation.axis_wrong"), "y": t("distillation.axis_true"),
         "colour": t("distillation.axis_probability")}), key="distil_similarity",

@@ -39,12 +39,12 @@ def curves_section(num_classes: int, eps: float, prior: str) -> None:
               "uniform": t("conv.uniform"), "others": t("conv.others")}
     # one chart per tab, each at full width: side by side they were squashed by their legends on a projector
     left, right = st.tabs([t("gap_explorer.by_eps"), t("gap_explorer.by_k", eps=f"{eps:.2f}")])
-    charts.show(left, figures.gap_curves_figure(curves, current, labels | {
+    charts.show(left, charts.built(figures.gap_curves_figure, curves, current, labels | {
         "title": t("gap_explorer.by_eps"),
         "x": t("gap_explorer.axis_eps_aligned") if align else t("gap_explorer.axis_eps")}),
         key="gap_eps_chart")
     classes = data["classes"].astype(float)
-    charts.show(right, figures.gap_curves_figure(
+    charts.show(right, charts.built(figures.gap_curves_figure,
         [(t(f"conv.{kind}"), kind, classes, data["by_k"][kind]) for kind in widgets.PRIORS],
         (float(num_classes), gap) if finite else None,
         labels | {"title": t("gap_explorer.by_k", eps=f"{eps:.2f}"), "x": t("gap_explorer.axis_k")}),
@@ -55,7 +55,8 @@ def curves_section(num_classes: int, eps: float, prior: str) -> None:
 
     st.subheader(t("gap_explorer.sweep_title"))
     sweep_classes = sweep.num_classes
-    charts.show(st, figures.gap_curves_figure([(t(f"conv.{prior}"), prior, sweep.eps, sweep.closed)], None, {
+    charts.show(st, charts.built(figures.gap_curves_figure,
+                                 [(t(f"conv.{prior}"), prior, sweep.eps, sweep.closed)], None, {
         "title": t("gap_explorer.sweep_chart", K=sweep_classes), "x": t("gap_explorer.axis_eps"), "y": t("axis.gap"),
         "current": t("gap_explorer.current"), "sweep": t("gap_explorer.sweep")}, sweep=(sweep.eps, sweep.reached)),
         key="gap_sweep_chart", summary=t("gap_explorer.sweep_result", K=sweep_classes, worst=number(sweep.worst_error)) +
@@ -70,7 +71,7 @@ def loss_section(num_classes: int, eps: float, prior: str) -> None:
     terms = compute.regulariser_terms(num_classes, eps, prior)
     regime, gap = compute.gap_case(num_classes, eps, prior)
     caption = regime if regime in ("one_hot", "excludes_true") else "finite"
-    charts.show(st, figures.loss_versus_gap_figure(terms, terms.point_on_grid(gap), {
+    charts.show(st, charts.built(figures.loss_versus_gap_figure, terms, terms.point_on_grid(gap), {
         "title": t("gap_explorer.loss_chart"), "x": t("axis.gap"), "y": t("axis.loss"),
         "one_hot": t("gap_explorer.legend_one_hot"), "smoothed": t("gap_explorer.legend_smoothed"),
         "data": t("regulariser.legend_data"), "prior": t("regulariser.legend_prior"), "minimum": t("gap_explorer.minimum")}),
@@ -101,7 +102,7 @@ def prior_section(num_classes: int, eps: float) -> None:
     else:
         prior = core.prior_distribution(0, num_classes, kind)
     result = compute.prior_optimum(num_classes, eps, tuple(float(u) for u in prior))
-    charts.show(st, figures.optimal_logits_figure(result.logits, {
+    charts.show(st, charts.built(figures.optimal_logits_figure, result.logits, {
         "title": t("gap_explorer.prior_chart"), "x": t("axis.class_plain"), "y": t("gap_explorer.axis_optimal_logit"),
         "finite": "z* = log q′ + α", "infinite": t("gap_explorer.minus_infinity")}),
         key="gap_prior_chart", summary=t("summary.prior_logits", z=vector(result.logits, 3)))

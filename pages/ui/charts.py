@@ -3,7 +3,10 @@
 
 from __future__ import annotations
 
+import hashlib
+import pickle
 import threading
+from collections import OrderedDict
 
 import plotly.graph_objects as go
 import streamlit as st
@@ -53,6 +56,34 @@ class Prepared:
                 styled = figures.for_presenter(self.figure) if presenter else self.figure
                 self._sent[presenter] = SentFigure(styled.to_dict())
             return self._sent[presenter]
+
+
+FIGURE_MEMORY = 64   # finished figures kept by `built` (least recently used dropped first): ~0.3 MB each on average
+_built: OrderedDict[bytes, Prepared] = OrderedDict()
+_built_lock = threading.Lock()
+
+
+def built(builder, *args, **kwargs) -> Prepared:
+    """`builder(*args, **kwargs)` as a `Prepared` figure, built once for equal arguments and kept for every session.
+
+    Building a Plotly figure (its validation, mostly) costs more than most of the computations behind it, and a
+    page redraws every chart on every rerun; the key is a digest of the arguments themselves (the core's arrays and
+    dataclasses, the chart's texts), so it holds everything the figure is made from, and nothing can be stale."""
+    try:
+        key = hashlib.blake2b(pickle.dumps((builder.__module__, builder.__qualname__, args, kwargs), protocol=5),
+                              digest_size=20).digest()
+    except (pickle.PicklingError, TypeError, AttributeError):
+        return Prepared(builder(*args, **kwargs))
+    with _built_lock:
+        if key in _built:
+            _built.move_to_end(key)
+            return _built[key]
+    prepared = Prepared(builder(*args, **kwargs))
+    with _built_lock:
+        _built[key] = prepared
+        while len(_built) > FIGURE_MEMORY:
+            _built.popitem(last=False)
+    return prepared
 
 
 def show(where, fig, key: str | None, summary: str | None = None, visible: bool = True):
