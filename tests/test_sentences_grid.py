@@ -176,3 +176,41 @@ def test_landscape_and_gap_explorer_sentences(app_test, lang):
         at = app_test("gap_explorer", lang=lang, K=3, eps=eps, conv=conv)
         no_exception(at)
         assert_only_case(at, lang, GAP_LOSS, regime)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_training_measured_sentences_follow_the_result(app_test, lang):
+    """Issue 22's digits URL: mistakes at confidence 0.48–0.54 are not called "very sure"; the gap reading and the
+    cluster reading are the choosers' for this run (`core.claims`), and no other case's."""
+    at = app_test("training", lang=lang, data="digits", n=50, epochs=10)
+    no_exception(at)
+    settings = core.ExperimentSettings.make("digits", num_classes=10, overlap=0.4, noise=0.0, train_size=50, seed=0,
+                                            eps=0.1, prior="uniform", epochs=10)
+    e = settings.run()
+    m = core.confident_mistakes(e)
+    lead = core.claims.mistakes_sentence(m.one_hot_confidence, 2).key
+    assert lead == "training.mistakes_lead.unsure" and m.one_hot_confidence.min() < 0.9
+    assert_only_case(at, lang, {"unsure": "training.mistakes_lead.unsure",
+                                "very_sure": "training.mistakes_lead.very_sure"}, "unsure")
+    y = e.data.y_test
+    summary = core.gap_summary([core.logit_gaps(run.test_logits, y) for run in (e.one_hot, e.smoothed)])
+    keys = [s.key for s in core.claims.gaps_sentences(10, 0.1, "uniform", summary.p5, summary.p95, 2)]
+    for family in ("training.gaps_spread", "training.gaps_position"):
+        chosen = next(key for key in keys if key.startswith(family))
+        cases = {key.rsplit(".", 1)[1]: key for key in core.claims.SENTENCES if key.startswith(family + ".")}
+        assert_only_case(at, lang, cases, chosen.rsplit(".", 1)[1])
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize("query, case", [
+    ({"eps": 0}, "no_minimum_falling"),                      # issue 22: no "lowest near 15.00"
+    ({"eps": 1, "conv": "others"}, "no_minimum_rising"),     # no "lowest near −5.00"
+    ({"eps": 0.1}, "inside"),
+    ({"eps": "1e-9"}, "outside"),                            # the optimum, 23.03, is beyond the drawn gaps
+])
+def test_regulariser_summary_states_a_minimum_only_where_there_is_one(app_test, lang, query, case):
+    at = app_test("regulariser", lang=lang, draws=1000, **query)
+    no_exception(at)
+    cases = {name: f"summary.regulariser.{name}"
+             for name in ("inside", "outside", "no_minimum_falling", "no_minimum_rising")}
+    assert_only_case(at, lang, cases, case)
