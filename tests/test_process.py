@@ -84,3 +84,20 @@ def test_a_run_that_imports_many_modules_freezes_again(monkeypatch):
     assert process.freeze_long_lived() is False
     monkeypatch.setattr(process, "NEW_MODULES", 0)
     assert process.freeze_long_lived() is True, "the derivation page's first run imports SymPy: frozen too"
+
+
+def test_built_figures_are_shared_for_equal_arguments_and_never_stale():
+    """charts.built keys a figure by a digest of its arguments: equal arguments give the same finished figure; any
+    change in an array, a text or a number gives a new one."""
+    p = np.array([0.7, 0.2, 0.1])
+    one_hot, smoothed = np.array([1.0, 0.0, 0.0]), np.array([0.9, 0.05, 0.05])
+    labels = {key: key for key in ("title", "x", "y", "p", "true_class", "wrong_class", "one_hot", "smoothed")}
+    first = charts.built(figures.probabilities_figure, p, one_hot, smoothed, 0, labels)
+    assert charts.built(figures.probabilities_figure, p.copy(), one_hot, smoothed, 0, dict(labels)) is first
+    changed_value = charts.built(figures.probabilities_figure, p + [0.0, 0.0, 1e-15], one_hot, smoothed, 0, labels)
+    changed_text = charts.built(figures.probabilities_figure, p, one_hot, smoothed, 0, labels | {"title": "other"})
+    changed_label = charts.built(figures.probabilities_figure, p, one_hot, smoothed, 1, labels)
+    assert len({id(first), id(changed_value), id(changed_text), id(changed_label)}) == 4
+    assert changed_text.title == "other"
+    direct = figures.probabilities_figure(p, one_hot, smoothed, 0, labels)
+    assert pio.to_json(first.sent(False).to_dict(), validate=False) == pio.to_json(direct, validate=False)
