@@ -45,9 +45,11 @@ $(VENV)/.bench: requirements-bench.txt | $(VENV)/.dev
 	$(BIN)/python -m pip install --quiet -r requirements-bench.txt
 	touch $@
 
-# everything in the README's benchmark section: core and pages, PyTorch, browser latency, a 30-session load test
+# everything in the README's benchmark section: core and pages, server cost per interaction against a minimal page,
+# PyTorch, browser latency, a 30-session load test
 bench-all: $(VENV)/.bench
 	$(BIN)/python bench/run_all.py
+	$(BIN)/python bench/interaction_cost.py 7
 	$(BIN)/python bench/torch_compare.py
 	$(BIN)/python bench/live_run.py
 	$(BIN)/python bench/browser_latency.py

@@ -16,6 +16,7 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 import websocket   # websocket-client: plain blocking sockets, which Locust's gevent patches cooperatively
 
+MESSAGE_AGE = 2   # Streamlit's global.maxCachedMessageAge: script runs an unused cached element is kept
 TEXT_ELEMENTS = ("markdown", "alert", "heading", "metric", "code", "text")
 
 
@@ -28,6 +29,7 @@ class Page:
     widgets: dict = field(default_factory=dict)           # user key -> widget id
     status: str = ""
     favicon: str = ""                                     # the tab icon's URL, from page_config_changed
+    bytes: int = 0                                        # bytes the server sent for this run
 
     def count(self, kind: str | None = None) -> int:
         return sum(1 for k, _ in self.elements if kind is None or k == kind)
@@ -58,7 +60,7 @@ def widget_key(widget_id: str) -> str | None:
 class Session:
     """One simulated student: a WebSocket session on a running app."""
 
-    def __init__(self, base_url: str, timeout: float = 120.0, headers: dict | None = None):
+    def __init__(self, base_url: str, timeout: float = 120.0, headers: dict | None = None, remember: bool = False):
         self.url = base_url.replace("http://", "ws://").rstrip("/") + "/_stcore/stream"
         self.timeout = timeout
         self.socket = websocket.create_connection(
@@ -68,6 +70,16 @@ class Session:
         self.query = ""
         self.widgets: dict[str, str] = {}
         self.page_hash = ""
+        # remember=True: every rerun sends every widget state set so far, as a browser does (a control moved
+        # once keeps its value when another one moves); False sends only the control being moved
+        self.remember = remember
+        self.states: dict[str, dict] = {}   # key -> value, sent under the widget's current id
+        # remember=True also keeps the browser's message cache: large elements (Streamlit's
+        # global.minCachedMessageSize, 10 kB) are kept by hash, their hashes sent with every rerun, and the server
+        # sends a reference instead of an element the browser already has; like the browser, an element unused
+        # for more than MESSAGE_AGE runs is dropped (global.maxCachedMessageAge)
+        self.messages: dict[str, list] = {}   # hash -> [ForwardMsg, the run that last used it]
+        self.runs = 0
 
     def close(self) -> None:
         self.socket.close()
@@ -86,8 +98,10 @@ class Session:
 
     def set(self, key: str, **value) -> Page:
         """Move one control, e.g. set("dyn_K", int_value=20), set("dyn_logx", bool_value=False)."""
-        state = WidgetState(id=self.widgets[key], **value)
-        return self._rerun([state])
+        if not self.remember:
+            return self._rerun([WidgetState(id=self.widgets[key], **value)])
+        self.states[key] = value   # a widget's id can change (its label does, with the language): look it up now
+        return self._rerun([WidgetState(id=self.widgets[k], **v) for k, v in self.states.items() if k in self.widgets])
 
     def _rerun(self, states: list[WidgetState]) -> Page:
         message = BackMsg()
@@ -96,6 +110,8 @@ class Session:
         client.page_name = self.page_name
         client.page_script_hash = self.page_hash
         client.widget_states.widgets.extend(states)
+        if self.remember:
+            client.cached_message_hashes.extend(self.messages)
         started = time.perf_counter()
         self.socket.send_binary(message.SerializeToString())
         page = Page(seconds=0.0)
@@ -103,9 +119,21 @@ class Session:
         while True:
             self.socket.settimeout(max(0.1, deadline - time.perf_counter()))
             raw = self.socket.recv()
+            page.bytes += len(raw)
             forward = ForwardMsg()
             forward.ParseFromString(raw)
             kind = forward.WhichOneof("type")
+            if kind == "ref_hash" and forward.ref_hash in self.messages:   # an element this browser already has
+                entry = self.messages[forward.ref_hash]
+                entry[1] = self.runs
+                delta_path = list(forward.metadata.delta_path)
+                forward = ForwardMsg()
+                forward.CopyFrom(entry[0])
+                forward.metadata.ClearField("delta_path")
+                forward.metadata.delta_path.extend(delta_path)
+                kind = forward.WhichOneof("type")
+            elif self.remember and forward.metadata.cacheable and forward.hash:
+                self.messages[forward.hash] = [forward, self.runs]
             if kind == "navigation":   # st.navigation says which page ran: later reruns address it by hash
                 self.page_hash = forward.navigation.page_script_hash or self.page_hash
             elif kind == "page_config_changed":
@@ -123,6 +151,8 @@ class Session:
                     page.widgets[key] = widget_id
                     self.widgets[key] = widget_id
             elif kind == "script_finished":
+                self.runs += 1
+                self.messages = {h: e for h, e in self.messages.items() if self.runs - e[1] <= MESSAGE_AGE}
                 status = forward.script_finished
                 page.status = ForwardMsg.ScriptFinishedStatus.Name(status)
                 if status in (ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_WITH_COMPILE_ERROR,
