@@ -102,6 +102,9 @@ def loss_rise_kind(loss) -> str:
     (a too-large step overshot early, then the run settled). "persistent": it still rises in the
     second half of the records: the run keeps bouncing instead of converging.
 
+    No page sentence is chosen by it any more: a loss that stops rising can still belong to a run that swings for
+    ever (a 2-cycle's loss takes equal values), so the dynamics page reads the gap instead (`gap_behaviour`).
+
     >>> loss_rise_kind([3.0, 2.0, 1.0]), loss_rise_kind([3.0, 4.0, 2.0, 1.0, 0.5]), loss_rise_kind([1, 2, 1, 2, 1, 2])
     ('none', 'transient', 'persistent')
     """
