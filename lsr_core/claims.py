@@ -157,7 +157,11 @@ VERY_SURE = 0.9
 
 def mistakes_sentence(confidences, digits: int = 2) -> Sentence:
     """The lead above the digits the one-hot model misread (their one-hot confidences `(M,)`), decided on the
-    lowest confidence as shown with `digits` decimals: "very sure" only if every one shown is ≥ 0.9."""
+    lowest confidence as shown with `digits` decimals: "very sure" only if every one shown is ≥ 0.9.
+
+    >>> mistakes_sentence([0.95, 0.894]).key, mistakes_sentence([0.95, 0.895]).claim, mistakes_sentence([]).key
+    ('training.mistakes_lead.unsure', 'very_sure', 'training.mistakes_none')
+    """
     confidences = np.asarray(confidences, dtype=np.float64)
     if confidences.size == 0:
         return _sentence("training.mistakes_none")
@@ -183,7 +187,11 @@ def gaps_sentences(num_classes: int, eps: float, prior: str, p5, p95, digits: in
 
 def spread_sentence(one_hot: float, smoothed: float, digits: int = 2) -> Sentence:
     """Whether the smoothed clusters are tighter than the one-hot ones, on the spreads as shown (10 % margin);
-    "unmeasured" where a spread is not a number (a chosen class has no points: a small digits subset)."""
+    "unmeasured" where a spread is not a number (a chosen class has no points: a small digits subset).
+
+    >>> [spread_sentence(0.36, b).claim for b in (0.23, 0.36, 0.40, float("nan"))]
+    ['tightening', 'similar_spread', 'loosening', 'class_without_points']
+    """
     if not (np.isfinite(one_hot) and np.isfinite(smoothed)):
         return _sentence("training.shape_reading.unmeasured")
     a, b = round(float(one_hot), digits), round(float(smoothed), digits)
@@ -223,7 +231,11 @@ def smoothing_ece_sentence(eps: float, ece_one_hot: float, ece_smoothed: float, 
 # ---------------------------------------------------------------- regulariser and landscape
 
 def regulariser_sentence(num_classes: int, eps: float, prior: str, low: float, high: float) -> Sentence:
-    """Where the smoothed loss along the gap is lowest, for a chart drawn over gaps [low, high]."""
+    """Where the smoothed loss along the gap is lowest, for a chart drawn over gaps [low, high].
+
+    >>> [regulariser_sentence(10, e, p, -5, 15).claim for e, p in ((0.0, "uniform"), (1.0, "others"), (0.1, "uniform"))]
+    ['no_minimum_falling', 'no_minimum_rising', 'minimum_inside']
+    """
     regime = gap_regime(num_classes, eps, prior)
     if regime == "one_hot":
         return _sentence("summary.regulariser.no_minimum_falling")
