@@ -100,6 +100,43 @@ def test_inert_text_is_one_code_span_of_bounded_length(text):
         assert len(inside.strip()) <= 40
 
 
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=60))
+def test_inert_text_shows_every_invisible_character(text):
+    """Nothing the reader cannot see survives: each control, format (bidi, zero-width), separator other than the
+    plain space, private-use or unassigned character is written as <U+XXXX>."""
+    import unicodedata
+
+    from pages.ui.params import INVISIBLE_MARKS
+
+    shown = inert(text, limit=10_000)
+    assert all(c == " " or unicodedata.category(c)[0] not in "CZ" and ord(c) not in INVISIBLE_MARKS for c in shown)
+    assert shown.count("<U+") >= sum(c != " " and (unicodedata.category(c)[0] in "CZ" or ord(c) in INVISIBLE_MARKS)
+                                     for c in text)
+
+
+@pytest.mark.parametrize("received,shown", [
+    ("\u202e5\u202d", "`<U+202E>5<U+202D>`"),              # right-to-left override around a 5
+    ("5\u200b", "`5<U+200B>`"),                             # zero-width space
+    ("\ufeff7", "`<U+FEFF>7`"),                             # byte-order mark
+    ("\u20665\u2069", "`<U+2066>5<U+2069>`"),               # bidi isolates
+    ("3\u00a0", "`3<U+00A0>`"),                             # no-break space
+    ("1\u034f0", "`1<U+034F>0`"),                           # combining grapheme joiner
+])
+def test_a_value_with_invisible_characters_is_shown_as_received(received, shown):
+    """K=%E2%80%AE5%E2%80%AD is not "5 is not allowed": the notice shows what the link really holds."""
+    from urllib.parse import parse_qs
+
+    from pages.ui.params import int_in, parse_url_values
+
+    params = [Param("home_K", "K", 10, int_in(2, 20), "2 … 20")]
+    accepted, rejected = parse_url_values(params, {"K": received})
+    assert not accepted and rejected == [("K", received, "2 … 20")]
+    notice = url_notices(rejected, lambda key, **values: values["value"])[0]
+    assert notice == shown
+    assert parse_qs("K=%E2%80%AE5%E2%80%AD")["K"] == ["\u202e5\u202d"]   # as Streamlit hands it over
+
+
 def test_notices_are_bounded_and_name_only_the_first_few():
     rejected = [(f"p{i}", "[x](https://example.invalid)", "0 … 1") for i in range(30)]
     texts = url_notices(rejected, lambda key, **values: f"{key}|{values}")

@@ -93,21 +93,47 @@ MAX_SHOWN_TEXT = 40   # characters of a rejected URL value shown back to the use
 MAX_NOTICES = 3       # rejected values named one by one; the rest are counted in one line
 
 
+# characters that draw nothing (or nothing distinct) without being in a "C" or "Z" category: combining grapheme
+# joiner, Hangul fillers, Khmer inherent vowels, Mongolian variation selectors, variation selectors
+INVISIBLE_MARKS = frozenset([0x034F, 0x115F, 0x1160, 0x17B4, 0x17B5, 0x3164, 0xFFA0, *range(0x180B, 0x1810),
+                             *range(0xFE00, 0xFE10), *range(0xE0100, 0xE01F0)])
+
+
+def visible(char: str) -> str:
+    r"""`char`, or its code point as <U+XXXX> if it is invisible or could reorder, hide or break the text around
+    it: controls and line breaks, format characters (bidi controls such as U+202E, zero-width characters),
+    every space but the plain one, private-use, surrogate and unassigned code points, and INVISIBLE_MARKS.
+
+    >>> visible("5"), visible("\u202e"), visible("\u200b"), visible("\n"), visible(" ")
+    ('5', '<U+202E>', '<U+200B>', '<U+000A>', ' ')
+    """
+    if char != " " and (unicodedata.category(char)[0] in "CZ" or ord(char) in INVISIBLE_MARKS):
+        return f"<U+{ord(char):04X}>"
+    return char
+
+
 def inert(text: str, limit: int = MAX_SHOWN_TEXT) -> str:
-    r"""URL text as a Markdown code span that shows it literally: control characters and line breaks
-    removed (a line break would let "# heading" start a block), shortened to `limit` characters, and
-    fenced with more backticks than it contains, so links, images, LaTeX, HTML and Streamlit's
+    r"""URL text as a Markdown code span that shows it as it was received: every invisible character made
+    visible as <U+XXXX> (so "K=\u202e5\u202d" is shown as `<U+202E>5<U+202D>`, never as a plain 5, and no
+    line break can start a "# heading" block), shortened to about `limit` characters (never inside a <U+…>),
+    and fenced with more backticks than it contains, so links, images, LaTeX, HTML and Streamlit's
     :colour[...] directives inside it stay plain text.
 
     >>> inert("[click](https://example.invalid)"), inert("a`b"), inert("x\n# BIG")
-    ('`[click](https://example.invalid)`', '``a`b``', '`x # BIG`')
+    ('`[click](https://example.invalid)`', '``a`b``', '`x<U+000A># BIG`')
+    >>> inert("\u202e5\u202d")
+    '`<U+202E>5<U+202D>`'
     """
-    cleaned = "".join(" " if unicodedata.category(c)[0] in "CZ" else c for c in str(text))
-    cleaned = " ".join(cleaned.split())
-    if len(cleaned) > limit:
-        cleaned = cleaned[:limit - 1] + "…"
-    if not cleaned:
-        return "“”"
+    shown, length = [], 0
+    for piece in map(visible, str(text)):
+        if length + len(piece) > limit - 1:
+            shown.append("…")
+            break
+        shown.append(piece)
+        length += len(piece)
+    cleaned = "".join(shown)
+    if not cleaned.strip():
+        return f"`{cleaned}`" if cleaned else "“”"
     longest = max((len(run) for run in re.findall(r"`+", cleaned)), default=0)
     fence = "`" * (longest + 1)
     padded = f" {cleaned} " if cleaned.startswith("`") or cleaned.endswith("`") else cleaned

@@ -4,6 +4,8 @@ notices' texts, hidden controls) is `params.py`; this half is exercised by AppTe
 
 from __future__ import annotations
 
+import threading
+
 import streamlit as st
 
 from .i18n import t
@@ -83,7 +85,83 @@ def write_to_url(params) -> None:
         st.rerun()
 
 
+# ---------------------------------------------------------------- a link longer than Streamlit reads
+# Streamlit ignores the whole query string of a browser that sends more than 1,000 fields or 512 Ki characters
+# (streamlit/runtime/state/query_params.py, `sanitize_query_string`, called by `AppSession.request_rerun`): the
+# script then sees no parameters at all, and neither st.context.url nor the WebSocket's headers carry the query.
+# So the app watches the one place that still has it, the browser's rerun request, and notes the session.
+
+_too_long: dict[str, tuple[int, int]] = {}   # session id -> (characters, fields) of an ignored query string
+_too_long_guard = threading.Lock()
+_TOO_LONG_KEPT = 1000                        # sessions noted at most (one that never runs a page is dropped)
+
+
+def query_limits() -> tuple[int, int]:
+    """Streamlit's limits: (characters, fields)."""
+    try:
+        from streamlit.runtime.state.query_params import (CLIENT_STATE_QUERY_STRING_MAX_FIELDS,
+                                                          CLIENT_STATE_QUERY_STRING_MAX_LENGTH)
+        return CLIENT_STATE_QUERY_STRING_MAX_LENGTH, CLIENT_STATE_QUERY_STRING_MAX_FIELDS
+    except ImportError:
+        return 512 * 1024, 1000
+
+
+def too_long(query_string: str) -> bool:
+    """Whether Streamlit ignores this query string (its own test: characters, then `&` count + 1)."""
+    characters, fields = query_limits()
+    return bool(query_string) and (len(query_string) > characters or query_string.count("&") + 1 > fields)
+
+
+def watch_ignored_query_strings() -> None:
+    """Once per process: note every session whose browser asks for a run with a query string Streamlit will
+    ignore. If Streamlit's internals move, nothing is noted and links that are too long open silently, as before
+    (tests/test_url_edges.py would then fail). A session that started before this module was first imported (the
+    first one on a fresh server) is not noted."""
+    try:
+        from streamlit.runtime.app_session import AppSession
+    except ImportError:
+        return
+    original = AppSession.request_rerun
+    if getattr(original, "lsr_watches_query_strings", False):
+        return
+
+    def request_rerun(session, client_state=None):
+        try:
+            text = client_state.query_string if client_state is not None else ""
+            if too_long(text):
+                with _too_long_guard:
+                    if len(_too_long) >= _TOO_LONG_KEPT:
+                        _too_long.pop(next(iter(_too_long)))
+                    _too_long[session.id] = (len(text), text.count("&") + 1)
+        except Exception:   # noting must never stop a rerun
+            pass
+        return original(session, client_state)
+
+    request_rerun.lsr_watches_query_strings = True
+    AppSession.request_rerun = request_rerun
+
+
+watch_ignored_query_strings()
+
+
+def ignored_query_string() -> tuple[int, int] | None:
+    """(characters, fields) of the query string this session's browser sent and Streamlit ignored, once."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    if ctx is None:
+        return None
+    with _too_long_guard:
+        return _too_long.pop(ctx.session_id, None)
+
+
 def show_url_notices(rejected) -> None:
-    """Say, in the current language, which URL values were ignored and that defaults are used."""
+    """Say, in the current language, that the link was too long to read, and which URL values were ignored and
+    that defaults are used."""
+    ignored = ignored_query_string()
+    if ignored is not None:
+        max_characters, max_fields = query_limits()
+        st.warning(t("common.url_too_long", characters=f"{ignored[0]:,}", fields=f"{ignored[1]:,}",
+                     max_characters=f"{max_characters:,}", max_fields=f"{max_fields:,}"), icon=":material/link_off:")
     for text in url_notices(rejected, t):
         st.warning(text, icon=":material/link_off:")
