@@ -96,15 +96,29 @@ def test_hostile_values_in_every_parameter_render_inert(server, browser, app_tes
     assert facts["katexErrors"] == clean["katexErrors"]
 
 
-# /home is an alias that passes the query on. Known and not yet fixed: through /home a repeated parameter
-# sometimes opens Home with K = 2 (this failed in 1 of 3 full runs on 2026-12-01); the root URL never has.
-@pytest.mark.parametrize("path", ["/", pytest.param("/home", marks=pytest.mark.xfail(
-    reason="intermittent: /home?K=3&K=5 sometimes opens with K = 2 (issue 14 note)", strict=False))])
+# /home is an alias that passes the query on (st.switch_page with the query's last values). It once "sometimes
+# opened Home with K = 2": the server always seeded K = 5 (the alias is correct), but the test read the number
+# input at its first paint. After a run the script itself restarts (the alias's switch_page; st.rerun on a fresh
+# server) the server sends the whole page in one burst and reports idle before the browser has drawn it; when
+# the input is then first painted it shows its proto default (min_value, 2: the value comes from session state)
+# and Streamlit's frontend applies the real value one effect later, after the charts have been drawn, so a read
+# of the first paint saw 2. The test now reads the page as drawn: input and charts present, two frames later.
+def settled_value(tab, selector: str) -> str:
+    tab.locator(selector).wait_for(state="attached", timeout=60_000)
+    tab.wait_for_function("() => document.querySelectorAll('[data-testid=\"stMain\"] .js-plotly-plot').length >= 2",
+                          timeout=60_000)
+    tab.evaluate("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")
+    return tab.locator(selector).input_value()
+
+
+@pytest.mark.parametrize("path", ["/", "/home"])
 def test_repeated_parameter_last_value_wins(server, browser, path):
     context, tab, _ = visit(browser, f"{server}{path}?K=3&K=5")
-    value = tab.locator(".st-key-home_K input").input_value()
+    value = settled_value(tab, ".st-key-home_K input")
+    query = urlsplit(tab.url).query
     context.close()
     assert value == "5"
+    assert query == "K=5" if path == "/home" else query in ("K=3&K=5", "K=5")
 
 
 def test_a_clean_page_makes_no_request_off_the_server(server, browser):
@@ -113,3 +127,15 @@ def test_a_clean_page_makes_no_request_off_the_server(server, browser):
         context, tab, outside = visit(browser, f"{server}/{name}")
         context.close()
         assert not outside, (name, outside)
+
+
+def test_invisible_characters_in_a_value_are_shown_not_hidden(server, browser):
+    """?K=%E2%80%AE5%E2%80%AD (a right-to-left override and a pop around a 5) is not reported as "5 is not
+    allowed": the notice shows the code points, as text, and the page holds no bidi control from the URL."""
+    context, tab, _ = visit(browser, f"{server}/?K=%E2%80%AE5%E2%80%AD")
+    facts = page_facts(tab, urlsplit(server).netloc)
+    text = tab.evaluate("() => document.querySelector('[data-testid=\"stMain\"]').innerText")
+    context.close()
+    notices = [alert for alert in facts["alerts"] if "K" in alert and "<U+" in alert]
+    assert notices and "<U+202E>5<U+202D>" in notices[0], facts["alerts"]
+    assert "\u202e" not in text and "\u202d" not in text
