@@ -231,7 +231,7 @@ def main() -> None:
         return   # the shell still draws the navigation and the lesson links
     slot = st.empty()
     d = compute.distillation(settings, **widgets.heavy_work_callbacks(
-        slot, t("distillation.progress_label"), compute.distillation_cost(settings)))
+        slot, t("distillation.progress_label"), compute.distillation_expected(settings)))
     slot.empty()
     # the temperature the text below describes: a view (its control is drawn under the picture; its value is
     # already in session state, seeded from the URL by begin_page)

@@ -260,6 +260,11 @@ def distillation_cost(settings: core.DistillationSettings) -> float:
                                           len(settings.temperatures))
 
 
+def distillation_expected(settings: core.DistillationSettings) -> float:
+    """The seconds a page tells the user for every seed, at this server's measured speed (as `dynamics_expected`)."""
+    return heavy.expected_seconds(_stored_distillation_seed.__name__, distillation_cost(settings))
+
+
 def distillation(settings: core.DistillationSettings, on_progress=_quiet, on_wait=_quiet) -> core.Distillation:
     """Teachers and students over every seed, each seed from the store or trained now (shared and queued)."""
     settings.check()
