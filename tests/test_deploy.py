@@ -3,7 +3,12 @@ framing protection, tested for real with protocol-level clients (issue 17's head
 
 import http.cookiejar
 import os
+import re
+import signal
+import subprocess
 import sys
+import time
+import urllib.error
 import urllib.request
 
 import pytest
@@ -41,6 +46,33 @@ def test_no_other_site_can_frame_the_app(proxied):
     assert response.headers["X-Frame-Options"] == "SAMEORIGIN"
     assert "frame-ancestors 'self'" in response.headers["Content-Security-Policy"]
     assert any(cookie.name == "lsr_route" for cookie in jar)
+
+
+def test_nginx_does_not_announce_its_version(proxied):
+    import socket
+
+    for path in ("/", "/_stcore/health"):
+        assert urllib.request.urlopen(proxied + path).headers["Server"] == "nginx"
+    # nginx's own error pages too (a pinned browser whose process is down gets one, see below)
+    host, port = proxied.rsplit("/", 1)[1].split(":")
+    with socket.create_connection((host, int(port))) as raw:
+        raw.sendall(b"BREW\r\n\r\n")
+        reply = raw.recv(4096).decode("latin-1")
+    assert reply.startswith("HTTP/1.1 400") and "\r\nServer: nginx\r\n" in reply, reply
+    assert not re.search(r"nginx/\d", reply), reply
+
+
+def test_the_route_cookie_is_random_and_set_only_when_absent(proxied):
+    values = []
+    for _ in range(2):   # two browsers on the same address
+        opener, jar = browser_like()
+        opener.open(proxied + "/").read()
+        value = next(cookie.value for cookie in jar if cookie.name == "lsr_route")
+        assert "127.0.0.1" not in value and re.fullmatch(r"[0-9a-f]{32}", value), value
+        values.append(value)
+        again = opener.open(proxied + "/_stcore/health")   # the browser now sends it: nothing is set again
+        assert not any(c.startswith("lsr_route=") for c in again.headers.get_all("Set-Cookie") or [])
+    assert values[0] != values[1]
 
 
 def test_every_session_reaches_its_own_process(proxied):
@@ -115,3 +147,108 @@ def test_the_image_holds_everything_the_app_needs(tmp_path):
         process.terminate()
         process.wait(timeout=20)
         log.close()
+
+
+# ---------------------------------------------------------------- the runner: restarts, Ctrl+C
+
+RESTART_BOUND = 45   # seconds from kill -9 to serving again (restart delay + Streamlit's start on a loaded 2-core machine)
+STOP_BOUND = 12      # seconds from Ctrl+C, with a WebSocket open, to every process gone
+
+
+def session_process(proxied: str, cookie: str, ports: list[int]) -> int:
+    """The app port that holds the session of a browser with route cookie `cookie`: its page's tab icon (a media
+    file that lives only in the process that drew the page) is served by that port alone."""
+    with Session(proxied, headers={"Cookie": f"lsr_route={cookie}"}) as session:
+        favicon = session.open("", "").favicon
+        owners = []
+        for port in ports:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}{favicon}", timeout=10).read()
+                owners.append(port)
+            except urllib.error.HTTPError:
+                pass
+    assert len(owners) == 1, owners
+    return owners[0]
+
+
+def pinned_health(proxied: str, cookie: str) -> int:
+    request = urllib.request.Request(proxied + "/_stcore/health", headers={"Cookie": f"lsr_route={cookie}"})
+    try:
+        return urllib.request.urlopen(request, timeout=5).status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+@pytest.fixture
+def runner(tmp_path):
+    """`python deploy/run_behind_nginx.py 2 PORT` as a terminal would run it: its own process group."""
+    port = _free_port()
+    ARTIFACTS.mkdir(exist_ok=True)
+    output = ARTIFACTS / "run_behind_nginx.log"
+    process = subprocess.Popen([sys.executable, str(ROOT / "deploy" / "run_behind_nginx.py"), "2", str(port)],
+                               cwd=ROOT, stdout=open(output, "w"), stderr=subprocess.STDOUT, start_new_session=True,
+                               env=os.environ | {"LSR_LOG_DIR": str(tmp_path)})
+    deadline = time.time() + 120
+    while "processes behind nginx at" not in output.read_text():
+        assert process.poll() is None and time.time() < deadline, output.read_text()
+        time.sleep(0.3)
+    try:
+        yield process, f"http://127.0.0.1:{port}", [port + 1, port + 2], output, tmp_path
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
+def app_pids(output) -> dict[int, int]:
+    """port -> pid of the latest app process the runner started there (from its log)."""
+    return {int(port): int(pid) for port, pid in re.findall(r"app on 127\.0\.0\.1:(\d+) started \(pid (\d+)\)",
+                                                             output.read_text())}
+
+
+def test_a_killed_process_is_restarted_and_ctrl_c_stops_everything(runner):
+    process, proxied, ports, output, logs = runner
+    # a browser, and the process that holds its session
+    opener, jar = browser_like()
+    opener.open(proxied + "/").read()
+    cookie = next(c.value for c in jar if c.name == "lsr_route")
+    port = session_process(proxied, cookie, ports)
+    victim = app_pids(output)[port]
+
+    os.kill(victim, signal.SIGKILL)
+    killed = time.monotonic()
+    # while it is down its browsers are not moved to the other process: nginx answers 502 (the page says
+    # "Connecting" and retries) and the other process keeps serving its own browsers
+    time.sleep(0.3)
+    assert pinned_health(proxied, cookie) == 502
+    other = next(p for p in ports if p != port)
+    assert urllib.request.urlopen(f"http://127.0.0.1:{other}/_stcore/health").read() == b"ok"
+    for _ in range(6):   # a new browser (no cookie, no session anywhere) is served by a live process
+        assert urllib.request.urlopen(proxied + "/", timeout=10).status == 200
+    while pinned_health(proxied, cookie) != 200:
+        assert time.monotonic() - killed < RESTART_BOUND, output.read_text()
+        time.sleep(0.2)
+    restarted = time.monotonic() - killed
+    print(f"restarted and serving again {restarted:.1f} s after kill -9")
+    assert app_pids(output)[port] != victim
+    assert re.search(rf"app on 127\.0\.0\.1:{port} exited \(code -9\); restarting in", output.read_text())
+    # the same browser is served by its own (new) process again, page and media
+    assert session_process(proxied, cookie, ports) == port
+
+    # Ctrl+C with a student's WebSocket open: everything stops, promptly, without a traceback
+    with Session(proxied, headers={"Cookie": f"lsr_route={cookie}"}) as session:
+        assert session.open("dynamics", "K=4").status == "FINISHED_SUCCESSFULLY"
+        pids = list(app_pids(output).values())
+        os.killpg(process.pid, signal.SIGINT)   # what a terminal's Ctrl+C sends: the whole foreground group
+        interrupted = time.monotonic()
+        process.wait(timeout=STOP_BOUND + 10)
+        stopped = time.monotonic() - interrupted
+    print(f"stopped {stopped:.1f} s after Ctrl+C")
+    text = output.read_text()
+    assert process.returncode == 0, text
+    assert "Traceback" not in text
+    for log in logs.glob("*.log"):
+        assert "Traceback" not in log.read_text(), log.name
+    assert stopped < STOP_BOUND, text
+    for pid in pids:
+        assert not os.path.exists(f"/proc/{pid}") or "zombie" in open(f"/proc/{pid}/status").read().lower()
