@@ -412,7 +412,10 @@ class TemplateProjection:
 
     def cluster_shape(self) -> tuple[float, float]:
         """(spread, unevenness): the clusters' mean RMS radius over the mean distance between their centres,
-        and the coefficient of variation of the three centre distances (0 = an equilateral triangle)."""
+        and the coefficient of variation of the three centre distances (0 = an equilateral triangle); both NaN
+        where a class has no points (a small random subset of the digits may miss a digit)."""
+        if any(not np.any(self.labels == k) for k in self.classes):
+            return float("nan"), float("nan")
         centres = np.array([self.points[self.labels == k].mean(axis=0) for k in self.classes])
         radius = np.mean([np.sqrt(((self.points[self.labels == k] - centres[i]) ** 2).sum(axis=1).mean())
                           for i, k in enumerate(self.classes)])
