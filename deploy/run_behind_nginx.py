@@ -44,10 +44,9 @@ def nginx_binary() -> str | None:
 
 
 def render(listen: str, upstream_ports: list[int], prefix: str) -> str:
-    upstreams = "\n".join(f"        server 127.0.0.1:{port};" for port in upstream_ports)
-    pinned = "\n".join(f"        server 127.0.0.1:{port} max_fails=0;" for port in upstream_ports)
-    return (TEMPLATE.read_text().replace("@LISTEN@", listen).replace("@PINNED_UPSTREAMS@", pinned)
-            .replace("@UPSTREAMS@", upstreams).replace("@PREFIX@", prefix))
+    upstreams = "\n".join(f"        server 127.0.0.1:{port} max_fails=0;" for port in upstream_ports)
+    return (TEMPLATE.read_text().replace("@LISTEN@", listen).replace("@UPSTREAMS@", upstreams)
+            .replace("@PREFIX@", prefix))
 
 
 def wait_healthy(url: str, seconds: float = 60.0, stop: threading.Event | None = None) -> None:

@@ -225,6 +225,11 @@ def test_a_killed_process_is_restarted_and_ctrl_c_stops_everything(runner):
     assert urllib.request.urlopen(f"http://127.0.0.1:{other}/_stcore/health").read() == b"ok"
     for _ in range(6):   # a new browser (no cookie, no session anywhere) is served by a live process
         assert urllib.request.urlopen(proxied + "/", timeout=10).status == 200
+    # and the pinned browser still gets what is the same in every process: the page, the frontend's code
+    page = opener.open(proxied + "/dynamics", timeout=10).read().decode()
+    script = re.search(r'src="\.?(/static/js/[^"]+\.js)"', page).group(1)
+    assert opener.open(proxied + script, timeout=10).status == 200
+    assert pinned_health(proxied, cookie) == 502, "the session's own requests still wait for its process"
     while pinned_health(proxied, cookie) != 200:
         assert time.monotonic() - killed < RESTART_BOUND, output.read_text()
         time.sleep(0.2)
@@ -252,3 +257,37 @@ def test_a_killed_process_is_restarted_and_ctrl_c_stops_everything(runner):
     assert stopped < STOP_BOUND, text
     for pid in pids:
         assert not os.path.exists(f"/proc/{pid}") or "zombie" in open(f"/proc/{pid}/status").read().lower()
+
+
+@pytest.mark.browser
+def test_the_student_on_a_killed_process_sees_connecting_then_gets_the_page_back(runner, browser):
+    """In Chromium: the tab whose process is killed shows Streamlit's own "Connecting", then reconnects to the
+    restarted process with its values (K = 7) and draws its charts (no failed chart code)."""
+    process, proxied, ports, output, logs = runner
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    tab = context.new_page()
+    tab.goto(proxied + "/dynamics?K=7")
+    tab.wait_for_function("() => document.querySelectorAll('.js-plotly-plot').length >= 2", timeout=90_000)
+    icon = tab.evaluate("() => new URL(document.querySelector('link[rel*=icon]').href).pathname")
+    owner = [port for port in ports if _served(f"http://127.0.0.1:{port}{icon}")]
+    assert len(owner) == 1, owner
+    os.kill(app_pids(output)[owner[0]], signal.SIGKILL)
+    killed = time.monotonic()
+    tab.wait_for_selector('[data-testid="stConnectionStatus"]', timeout=20_000)
+    status = tab.locator('[data-testid="stConnectionStatus"]').inner_text()
+    tab.wait_for_selector('[data-testid="stConnectionStatus"]', state="detached", timeout=RESTART_BOUND * 1000)
+    back = time.monotonic() - killed
+    tab.wait_for_function("() => document.querySelectorAll('.js-plotly-plot').length >= 2", timeout=90_000)
+    value = tab.locator(".st-key-dyn_K input").input_value()
+    errors = tab.locator('[data-testid="stException"], [data-testid="stAlertContentError"]').count()
+    context.close()
+    print(f"'{status}' for {back:.1f} s")
+    assert "CONNECTING" in status.upper()
+    assert value == "7" and errors == 0
+
+
+def _served(url: str) -> bool:
+    try:
+        return urllib.request.urlopen(url, timeout=10).status == 200
+    except urllib.error.HTTPError:
+        return False
