@@ -5,6 +5,9 @@ BIN := $(VENV)/bin
 PORT ?= 8501
 # 127.0.0.1: this computer only. ADDRESS=0.0.0.0 opens the app to the room (students use http://<this computer's address>:PORT)
 ADDRESS ?= 127.0.0.1
+# the address students reach this computer at, for the lesson link and its QR code: with ADDRESS=0.0.0.0, this
+# computer's first network address unless given (make run ADDRESS=0.0.0.0 ROOM_ADDRESS=192.168.1.20)
+ROOM_ADDRESS ?= $(if $(filter 0.0.0.0,$(ADDRESS)),$(shell hostname -I 2>/dev/null | cut -d' ' -f1),)
 
 .PHONY: run test mutate bench bench-all bench-load clean
 
@@ -21,7 +24,7 @@ $(VENV)/.dev: requirements-dev.txt requirements.txt | $(BIN)/python
 	touch $(VENV)/.runtime $@
 
 run: $(VENV)/.runtime
-	$(BIN)/streamlit run app.py --server.port $(PORT) --server.address $(ADDRESS)
+	LSR_ROOM_ADDRESS=$(ROOM_ADDRESS) $(BIN)/streamlit run app.py --server.port $(PORT) --server.address $(ADDRESS)
 
 # Browser tests use the system Chromium (/usr/bin/chromium) when there is one; otherwise we ask
 # Playwright for its own build. If neither exists the browser tests fail and say how to get one.

@@ -1,11 +1,13 @@
 """Label Smoothing Lab: the entry point only sets up the page, the language switch and the navigation."""
 
+import html
+import os
 from pathlib import Path
 from urllib.parse import urlencode
 
 import streamlit as st
 
-from pages.ui import lesson, process
+from pages.ui import lesson, process, room
 from pages.ui.charts import PRESENT_KEY, presenting
 from pages.ui.i18n import DEFAULT_LANGUAGE, LANGUAGE_KEY, LANGUAGES, t
 from pages.ui.params import HIDE_URL, Param, one_of
@@ -24,7 +26,7 @@ PRESENTER_CSS = "<style>html { font-size: 1.3rem; }</style>"
 BASE_CSS = "<style>[data-testid='stMetricValue'] { font-size: clamp(1.1rem, 2.1vw, 2.25rem); }</style>"
 
 
-def lesson_link() -> None:
+def lesson_link(path: str) -> None:
     """In the sidebar: the link to this page with its current settings, chosen controls hidden, and
     optionally presenter mode, for a teacher to paste into a lesson plan."""
     params = current_params()
@@ -42,6 +44,39 @@ def lesson_link() -> None:
             query["present"] = "True"
         base = (st.context.url or "").split("?")[0]
         st.code(base + ("?" + urlencode(query, safe=",") if query else ""), language=None, wrap_lines=True)
+        students_link(path, query)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def qr_code(link: str) -> bytes:
+    return room.qr_png(link)
+
+
+def students_link(path: str, query: dict[str, str]) -> None:
+    """The same link at an address the room can reach (`room.room_address`), in the language chosen for the
+    students, as text and as a QR code, and a button that shows both large for the projector."""
+    where = room.room_address(st.get_option("server.address"), os.environ.get(room.ROOM_ADDRESS_VARIABLE),
+                              st.get_option("server.port"))
+    st.markdown(f"**{t('shell.room_title')}**")
+    if where.base is None:
+        st.info(t(f"shell.room_{where.case}"), icon=":material/wifi_off:")
+        return
+    language = st.segmented_control(t("shell.room_language"), LANGUAGES, key="room_lang", format_func=LANGUAGE_NAMES.get,
+                                    default=st.session_state.get(LANGUAGE_KEY, DEFAULT_LANGUAGE), required=True)
+    link = room.student_link(where.base, path, query | {"lang": language})
+    st.code(link, language=None, wrap_lines=True)
+    st.image(qr_code(link), caption=t("shell.room_qr"), width=200)
+    if st.button(t("shell.room_show"), key="room_show", icon=":material/fullscreen:"):
+        st.dialog(t("shell.room_title"), width="large")(show_to_the_room)(link)
+
+
+def show_to_the_room(link: str) -> None:
+    """The students' link, large enough to read and scan from the back of the room."""
+    left, right = st.columns([3, 2], vertical_alignment="center")
+    # the link's text is escaped: its values come from a URL
+    left.html(f"<div style='font-size:2rem; line-height:1.3; word-break:break-all; font-family:monospace'>"
+              f"{html.escape(link)}</div>")
+    right.image(qr_code(link), width=360)
 
 
 def main() -> None:
@@ -64,7 +99,7 @@ def main() -> None:
     with inside_shell(rejected):
         navigation.run()
         lesson.footer(navigation.url_path or lesson.LESSON[0].name)
-        lesson_link()
+        lesson_link(navigation.url_path)
     process.freeze_long_lived()   # after the first complete run: its imports and first results live for ever
 
 

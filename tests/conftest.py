@@ -123,14 +123,15 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _serve(name: str, script: str = APP):
-    """Run `streamlit run script` on a free loopback port; yield its URL (a generator: fixtures and bench use it)."""
+def _serve(name: str, script: str = APP, address: str = "127.0.0.1", env: dict | None = None):
+    """Run `streamlit run script` on a free port; yield its loopback URL (a generator: fixtures and bench use it).
+    `address` is where it listens (loopback unless a test needs "0.0.0.0"); `env` adds environment variables."""
     port = _free_port()
     log = open(ARTIFACTS.mkdir(exist_ok=True) or ARTIFACTS / f"{name}.log", "w")
     process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", script, "--server.port", str(port), "--server.address", "127.0.0.1",
+        [sys.executable, "-m", "streamlit", "run", script, "--server.port", str(port), "--server.address", address,
          "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=os.environ | (env or {}))
     url = f"http://127.0.0.1:{port}"
     deadline = time.time() + 60
     while True:
