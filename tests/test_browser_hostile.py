@@ -139,3 +139,19 @@ def test_invisible_characters_in_a_value_are_shown_not_hidden(server, browser):
     notices = [alert for alert in facts["alerts"] if "K" in alert and "<U+" in alert]
     assert notices and "<U+202E>5<U+202D>" in notices[0], facts["alerts"]
     assert "\u202e" not in text and "\u202d" not in text
+
+
+def test_a_link_too_long_to_read_says_so_in_the_browser(server, browser):
+    """A real browser sends the whole query string; Streamlit drops one of more than 1,000 fields. The page opens
+    with the defaults and a notice that the link was too long (tests/test_url_edges.py covers both limits)."""
+    warm, _, _ = visit(browser, f"{server}/")   # not the server's first session (README: Lesson links are data)
+    warm.close()
+    query = "K=5&" + "&".join(f"x{i}=1" for i in range(1000))
+    context, tab, outside = visit(browser, f"{server}/dynamics?{query}")
+    alerts = page_facts(tab, urlsplit(server).netloc)["alerts"]
+    value = settled_value(tab, ".st-key-dyn_K input")
+    context.close()
+    start = load_catalogue("en")["common.url_too_long"].split("{")[0]
+    assert [text for text in alerts if start in text], alerts
+    assert value == "10", "the whole query string was dropped: K is the default"
+    assert not outside
