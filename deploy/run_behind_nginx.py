@@ -35,6 +35,17 @@ STABLE_SECONDS = 30                  # a process that ran this long resets its b
 STOP_SECONDS = 5                     # each process's grace on shutdown before it is killed
 
 
+def _die_with_parent() -> None:
+    """In a child, before it runs: on Linux, get SIGTERM when the runner dies (even by SIGKILL), so no app process
+    or nginx outlives it on its port; elsewhere nothing."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)   # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
 def log(message: str) -> None:
     print(f"[run_behind_nginx {time.strftime('%H:%M:%S')}] {message}", flush=True)
 
@@ -79,7 +90,7 @@ class App:
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(self.port),
                  "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-                cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+                cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, start_new_session=True, preexec_fn=_die_with_parent)
         self.started = time.monotonic()
         log(f"app on 127.0.0.1:{self.port} started (pid {self.process.pid})")
 
@@ -151,7 +162,8 @@ def cluster(processes: int, port: int, listen_host: str = "127.0.0.1", log_dir: 
         config.write_text(render(f"{listen_host}:{port}", [app.port for app in apps], prefix))
         with open(log_dir / "nginx.log", "w") as errors:
             proxy = subprocess.Popen([nginx, "-p", prefix, "-c", str(config), "-g", "daemon off;"],
-                                     stdout=subprocess.DEVNULL, stderr=errors, start_new_session=True)
+                                     stdout=subprocess.DEVNULL, stderr=errors, start_new_session=True,
+                                     preexec_fn=_die_with_parent)
         url = f"http://127.0.0.1:{port}"
         wait_healthy(url, stop=stop)
         yield url

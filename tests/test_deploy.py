@@ -195,9 +195,37 @@ def runner(tmp_path):
     try:
         yield process, f"http://127.0.0.1:{port}", [port + 1, port + 2], output, tmp_path
     finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
+        if process.poll() is None:   # as Ctrl+C would, then by force
+            os.killpg(process.pid, signal.SIGINT)
+            try:
+                process.wait(timeout=STOP_BOUND)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+
+
+def answers(port: int) -> bool:
+    import socket
+
+    try:
+        socket.create_connection(("127.0.0.1", port), timeout=1).close()
+        return True
+    except OSError:
+        return False
+
+
+def test_nothing_outlives_a_killed_runner(runner):
+    """kill -9 of the runner (no clean-up runs) still takes nginx and every app process with it: each child asks
+    the kernel for SIGTERM when its parent dies, so none keeps its port."""
+    process, proxied, ports, output, logs = runner
+    nginx_port = int(proxied.rsplit(":", 1)[1])
+    assert all(answers(port) for port in [nginx_port, *ports])
+    process.kill()
+    process.wait()
+    deadline = time.monotonic() + STOP_BOUND
+    while any(answers(port) for port in [nginx_port, *ports]):
+        assert time.monotonic() < deadline, [port for port in [nginx_port, *ports] if answers(port)]
+        time.sleep(0.2)
 
 
 def app_pids(output) -> dict[int, int]:
