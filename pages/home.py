@@ -52,7 +52,7 @@ def main() -> None:
             notice = st.info if regime == "one_hot" else st.warning
             notice(t(f"home.notice.{regime}", boundary=number(compute.zero_gap_eps(num_classes, "others"), 4)),
                    icon=NOTICE_ICONS[regime])
-        charts.show(st, figures.targets_figure(one_hot, smoothed, {
+        charts.show(st, charts.built(figures.targets_figure, one_hot, smoothed, {
             "title": t("home.bars_title", K=num_classes, eps=f"{eps:.2f}"),
             "x": t("axis.class"), "y": t("axis.target_probability"),
             "one_hot": t("legend.one_hot"), "smoothed": t("legend.smoothed"),

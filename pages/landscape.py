@@ -34,7 +34,7 @@ def main() -> None:
     ends = [f"({number(path[-1][0], 2)}, {number(path[-1][1], 2)})" for path in (scape.path_one_hot, scape.path_smoothed)]
     regime, gap = compute.gap_case(3, eps, prior)
     minimum = number(gap, 4)
-    charts.show(st, figures.landscape_figure(scape, {
+    charts.show(st, charts.built(figures.landscape_figure, scape, {
         "title": t("landscape.chart_title"), "x": t("landscape.axis_g1"), "y": t("landscape.axis_g2"),
         "one_hot": t("legend.one_hot"), "smoothed": t("legend.smoothed"), "path": t("landscape.path"),
         "start": t("landscape.start"), "minimum": t("landscape.minimum"), "loss": t("axis.loss")}),

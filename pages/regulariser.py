@@ -26,7 +26,7 @@ def terms_section(num_classes: int, eps: float, prior: str, gap: float) -> None:
     here = terms.at(gap)
     # where the loss is lowest, if anywhere (core.claims.regulariser_sentence): the closed form, not the grid
     lowest = core.claims.regulariser_sentence(num_classes, eps, prior, float(terms.gaps[0]), float(terms.gaps[-1]))
-    charts.show(st, figures.regulariser_terms_figure(terms, gap, {
+    charts.show(st, charts.built(figures.regulariser_terms_figure, terms, gap, {
         "title": t("regulariser.chart_title"), "x": t("axis.gap"), "y": t("axis.loss"),
         "data": t("regulariser.legend_data"), "prior": t("regulariser.legend_prior"),
         "total": t("regulariser.legend_total"), "current": t("regulariser.legend_current")}),
@@ -51,7 +51,7 @@ def dropout_section(num_classes: int, eps: float, prior: str, gap: float) -> Non
     draws = c1.select_slider(t("regulariser.draws"), DRAWS, key="reg_draws", format_func=count, persist_state="session")
     seed = c2.number_input(t("controls.seed"), min_value=0, max_value=9999, step=1, key="reg_seed", persist_state="session")
     dropout = compute.label_dropout(num_classes, eps, prior, gap, int(draws), int(seed))
-    charts.show(st, figures.label_dropout_figure(dropout, {
+    charts.show(st, charts.built(figures.label_dropout_figure, dropout, {
         "title": t("regulariser.dropout_chart"), "x": t("regulariser.axis_draws"), "y_loss": t("axis.loss"),
         "y_error": t("regulariser.axis_error"), "mean": t("regulariser.legend_mean"), "band": t("regulariser.legend_band"),
         "exact": t("regulariser.legend_exact"), "error": t("regulariser.legend_error"),

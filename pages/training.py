@@ -133,7 +133,7 @@ def calibration_section(e, views: dict, settings: core.ExperimentSettings) -> No
     columns = st.columns(2, gap="medium")
     for column, name, run in zip(columns, RUN_NAMES, (e.one_hot, e.smoothed)):
         rel = views["reliability"][name]
-        charts.show(column, figures.reliability_figure(rel, name, _reliability_text(
+        charts.show(column, charts.built(figures.reliability_figure, rel, name, _reliability_text(
             t("training.reliability_chart", run=t(f"legend.{name}"), ece=f"{rel.ece:.3f}"))),
             key=f"train_reliability_{name}",
             summary=t("training.reliability_summary", run=t(f"legend.{name}"), ece=f"{rel.ece:.3f}",
@@ -144,7 +144,7 @@ def calibration_section(e, views: dict, settings: core.ExperimentSettings) -> No
         explanation = temperature_explanation(e.temperature, e.one_hot.metrics.ece, rel.ece, e.smoothed.metrics.ece,
                                               settings.validation_size, e.eps)
         left.markdown(explanation)
-        charts.show(right, figures.reliability_figure(rel, "temperature", _reliability_text(
+        charts.show(right, charts.built(figures.reliability_figure, rel, "temperature", _reliability_text(
             t("training.reliability_temperature_chart", T=f"{e.temperature:.2f}", ece=f"{rel.ece:.3f}"))),
             key="train_reliability_temperature", visible=False, summary=explanation)
 
@@ -171,7 +171,7 @@ def _reliability_text(title: str) -> dict[str, str]:
 
 def curves_section(e) -> None:
     st.subheader(t("training.curves_title"))
-    charts.show(st, figures.learning_curves_figure({"one_hot": e.one_hot, "smoothed": e.smoothed}, {
+    charts.show(st, charts.built(figures.learning_curves_figure, {"one_hot": e.one_hot, "smoothed": e.smoothed}, {
         "title": t("training.curves_chart"), "x": t("training.axis_epoch"), "loss": t("training.axis_nll"),
         "accuracy": t("training.axis_accuracy"), "one_hot": t("legend.one_hot"), "smoothed": t("legend.smoothed"),
         "train": t("training.train_split"), "test": t("training.test_split")}), key="train_curves",
@@ -204,7 +204,7 @@ def features_section(settings: core.ExperimentSettings) -> None:
     for column, name in zip(columns, RUN_NAMES):
         spread, unevenness = projections[name].cluster_shape()
         spreads.append(spread)
-        charts.show(column, figures.projection_figure(projections[name], {
+        charts.show(column, charts.built(figures.projection_figure, projections[name], {
             "title": t("training.projection_chart", run=t(f"legend.{name}")), "x": t("training.axis_plane_x"),
             "y": t("training.axis_plane_y"), "class": t("training.class_k", k="{k}")}),   # the builder fills in k
             key=f"train_projection_{name}", summary=t("training.shape_summary", run=t(f"legend.{name}"),
@@ -228,7 +228,7 @@ def gaps_section(e, views: dict) -> None:
     reading = " ".join(t(s.key, optimum=number(optimum, 2), p95_one_hot=number(gaps.p95[0], 2),
                          p95_smoothed=number(gaps.p95[1], 2), p5_smoothed=number(gaps.p5[1], 2))
                        for s in core.claims.gaps_sentences(e.data.num_classes, e.eps, e.prior, gaps.p5, gaps.p95, 2))
-    charts.show(st, figures.gap_histogram_figure(gaps.histogram, optimum, {
+    charts.show(st, charts.built(figures.gap_histogram_figure, gaps.histogram, optimum, {
         "title": t("training.gaps_chart"), "x": t("training.axis_test_gap"), "y": t("training.axis_examples"),
         "one_hot": t("legend.one_hot"), "smoothed": t("training.smoothed_eps", eps=f"{e.eps:.2f}"),
         "optimum": t("legend.optimum")}), key="train_gaps",
@@ -253,7 +253,7 @@ def mistakes_section(settings: core.ExperimentSettings) -> None:
     (lowest, highest), (low_smoothed, high_smoothed) = m.one_hot_range, m.smoothed_range
     summary = t("training.mistakes_summary", count=m.index.size, lowest=f"{lowest:.2f}", highest=f"{highest:.2f}",
                 right=m.smoothed_right, low_smoothed=f"{low_smoothed:.2f}", high_smoothed=f"{high_smoothed:.2f}")
-    charts.show(st, figures.digits_figure(m.images, labels), key="train_mistakes", summary=summary)
+    charts.show(st, charts.built(figures.digits_figure, m.images, labels), key="train_mistakes", summary=summary)
 
 
 def main() -> None:
