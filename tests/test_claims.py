@@ -363,6 +363,7 @@ def test_dynamics_sentences_make_true_claims(s):
 
 @st.composite
 def home_settings(draw):
+    """K, ε, convention and language, as Home's (and the regulariser's) link reaches them."""
     k = draw(st.integers(2, 20))
     return dict(k=k, eps=draw(eps_values(k)), prior=draw(st.sampled_from(["uniform", "others"])),
                 lang=draw(st.sampled_from(LANGUAGES)))
@@ -456,11 +457,7 @@ def test_training_sentences_make_true_claims(s):
                                             one_hot="1", smoothed="1", lowest="1", highest="1"))
 
 
-@st.composite
-def line_settings(draw):
-    k = draw(st.integers(2, 20))
-    return dict(k=k, eps=draw(eps_values(k)), prior=draw(st.sampled_from(["uniform", "others"])),
-                lang=draw(st.sampled_from(LANGUAGES)))
+line_settings = home_settings   # the regulariser's line: the same K, ε, convention and language as Home
 
 
 @bounded(30)

@@ -29,12 +29,21 @@ def fresh_store():
 
 
 class Work:
-    """A stand-in computation that records how many copies of it run at once."""
+    """A stand-in computation that records how many copies of it run at once. It sleeps in four pieces, or with
+    `busy`, keeps a core busy for `seconds` of CPU time (what the server measures) instead."""
 
-    def __init__(self, seconds: float = 0.4, fail: bool = False):
-        self.seconds, self.fail = seconds, fail
+    def __init__(self, seconds: float = 0.4, fail: bool = False, busy: bool = False):
+        self.seconds, self.fail, self.busy = seconds, fail, busy
         self.calls, self.running, self.most = 0, 0, 0
         self.lock = threading.Lock()
+
+    def wait(self, seconds: float) -> None:
+        if not self.busy:
+            time.sleep(seconds)
+            return
+        end = time.thread_time() + seconds
+        while time.thread_time() < end:
+            sum(range(2000))
 
     def __call__(self, progress):
         with self.lock:
@@ -43,7 +52,7 @@ class Work:
             self.most = max(self.most, self.running)
         try:
             for piece in range(4):
-                time.sleep(self.seconds / 4)
+                self.wait(self.seconds / 4)
                 progress((piece + 1) / 4)
                 if self.fail:
                     raise RuntimeError("the session went away")   # what a stopped script run looks like here
@@ -125,30 +134,11 @@ def test_a_waiting_session_can_be_stopped_while_it_waits():
     assert heavy._queue_length[0] == 0
 
 
-class Burn(Work):
-    """A stand-in computation that keeps a core busy (CPU time, which the server measures), not one asleep."""
-
-    def __call__(self, progress):
-        with self.lock:
-            self.calls += 1
-            self.running += 1
-            self.most = max(self.most, self.running)
-        try:
-            end = time.thread_time() + self.seconds
-            while time.thread_time() < end:
-                sum(range(2000))
-            progress(1.0)
-            return object()
-        finally:
-            with self.lock:
-                self.running -= 1
-
-
 def test_jobs_the_constants_underestimate_still_take_turns():
     """Issue 26: four jobs whose constant estimate (0.3 s) is under the heavy threshold but which take 1.1 s of CPU
     each. Before any is measured they count as heavy; once one is, the server's own speed says they are heavy.
     With the constant alone (the old queue) all four ran at once."""
-    store, burn = fresh_store(), Burn(seconds=1.1)
+    store, burn = fresh_store(), Work(seconds=1.1, busy=True)
     assert not compute.core.cost.is_heavy(0.3)
     calls = [lambda i=i: heavy.shared(store, ("burn", i), burn, 0.3, lambda f: None, lambda *a: None) for i in range(4)]
     _, errors = run_together(calls)
