@@ -1,13 +1,12 @@
 """Train a real classifier twice, one-hot and smoothed: confidence, calibration, penultimate features."""
 
-import math
 
 import streamlit as st
 
 import lsr_core as core
 
 from pages.ui import charts, compute, figures, widgets
-from pages.ui.formatting import number, percent
+from pages.ui.formatting import measured, number, percent
 from pages.ui.params import Param, float_in, int_in, one_of
 from pages.ui.url_state import write_to_url
 from pages.ui.i18n import option_labels, t
@@ -208,16 +207,11 @@ def features_section(settings: core.ExperimentSettings) -> None:
             "title": t("training.projection_chart", run=t(f"legend.{name}")), "x": t("training.axis_plane_x"),
             "y": t("training.axis_plane_y"), "class": t("training.class_k", k="{k}")}),   # the builder fills in k
             key=f"train_projection_{name}", summary=t("training.shape_summary", run=t(f"legend.{name}"),
-                                                       spread=shown(spread), unevenness=shown(unevenness)))
+                                                       spread=measured(spread), unevenness=measured(unevenness)))
     # tighter or not, measured on the spreads as shown (core.claims.spread_sentence)
     st.markdown(t(core.claims.spread_sentence(*spreads, 2).key, one_hot=number(spreads[0], 2),
                   smoothed=number(spreads[1], 2)))
     st.caption(t("training.features_summary"))
-
-
-def shown(value: float) -> str:
-    """A cluster measure to 2 decimals, or — where it cannot be measured (a chosen class with no points)."""
-    return number(value, 2) if math.isfinite(value) else "—"
 
 
 def gaps_section(e, views: dict) -> None:

@@ -11,6 +11,15 @@ def signed_infinity(value: float) -> str | None:
     return None
 
 
+def measured(value: float, digits: int = 2) -> str:
+    """`number(value, digits)`, or — for a value that could not be measured (not finite: a class with no points).
+
+    >>> measured(0.3612), measured(float("nan"))
+    ('0.36', '—')
+    """
+    return number(value, digits) if math.isfinite(value) else "—"
+
+
 def number(value: float, digits: int = 6) -> str:
     """Fixed decimals for ordinary sizes, a × 10ⁿ for very large or small ones, ∞ for infinities,
     and an exact zero (of either sign) as 0.
