@@ -1,6 +1,5 @@
 """Train a real classifier twice, one-hot and smoothed: confidence, calibration, penultimate features."""
 
-
 import streamlit as st
 
 import lsr_core as core
