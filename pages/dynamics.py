@@ -79,6 +79,12 @@ def draw_charts(slots: dict, scene: core.Scene, texts: dict, log_steps: bool) ->
                     key=f"dyn_chart_{kind}")
 
 
+def gap_notes(result) -> dict[str, str]:
+    """The takeaway written on the gap chart: the optimum's value (as the metrics show it) and the one-hot law."""
+    return {"optimum_note": t("legend.optimum_note", gap=number(result.optimal_gap, 2)),
+            "one_hot_note": t("legend.one_hot_note")}
+
+
 def chart_slot(parent, kind: str):
     """A fixed-height place for one chart (taller in presenter mode, where the figures are taller)."""
     scale = figures.PRESENTER_HEIGHT if charts.presenting() else 1.0
@@ -170,6 +176,7 @@ def results(scene: core.Scene, log_steps: bool) -> None:
     replay_tab.caption(t("dynamics.replay_caption", shown=result.shown_classes.size, K=result.num_classes))
     replay = chart_slot(replay_tab, "replay")   # fixed height: the page below does not move while it is redrawn
 
+    texts["gap"] = texts["gap"] | gap_notes(result)
     draw_charts(slots, scene, texts, log_steps)
     charts.show(replay, compute.dynamics_figure("replay", scene, compute.freeze(texts["replay"]), False),
                 key="dyn_replay")

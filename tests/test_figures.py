@@ -14,7 +14,7 @@ from pages.ui.formatting import compact_count
 KEYS = ("title x y one_hot smoothed true_class wrong_class optimum theory true_logit wrong_mean wrong_band mean_logit "
         "y_prob y_loss target floor prob_title loss_title logits_title probs_title y_logit play pause step p data prior "
         "total current y_error mean band exact error reference path start end minimum loss sweep finite infinite "
-        "y_accuracy y_count accuracy confidence diagonal count train test error_title run").split()
+        "y_accuracy y_count accuracy confidence diagonal count train test error_title run optimum_note one_hot_note").split()
 LABELS = {key: key for key in KEYS} | {"class": "class {k}"}
 
 
@@ -114,6 +114,25 @@ def test_gap_figure(comparison, log_steps):
     expected = [0.0, np.log10(c.total_steps)] if log_steps else [0, c.total_steps]
     np.testing.assert_allclose(fig.layout.xaxis.range, expected)
     assert by_name(fig, "one_hot").line.dash != by_name(fig, "smoothed").line.dash
+    # the takeaway on the chart: the optimum's note on its dashed line, the one-hot law at the one-hot curve's end,
+    # both at the right edge (log10 units on a log axis), on opposite sides so they cannot overlap
+    notes = {note.name: note for note in fig.layout.annotations}
+    assert set(notes) == {"optimum_note", "one_hot_note"}
+    edge = np.log10(c.total_steps) if log_steps else c.total_steps
+    assert notes["optimum_note"].text == "optimum_note" and notes["optimum_note"].y == c.optimal_gap
+    assert notes["one_hot_note"].text == "one_hot_note" and notes["one_hot_note"].y == c.gap[-1, 0]
+    assert all(note.x == pytest.approx(edge) and note.xanchor == "right" for note in notes.values())
+    assert c.gap[-1, 0] > c.optimal_gap
+    assert (notes["one_hot_note"].yanchor, notes["optimum_note"].yanchor) == ("bottom", "top")
+    assert notes["optimum_note"].font.color == palette.SMOOTHED and notes["one_hot_note"].font.color == palette.ONE_HOT
+
+
+def test_gap_notes_swap_sides_when_the_one_hot_gap_ends_below_the_optimum():
+    """A short run: the one-hot gap is still below the optimum at its end; the notes swap sides."""
+    c = core.compare_runs(3, 0.01, "uniform", 0.1, 20, np.zeros(3))
+    assert c.gap[-1, 0] < c.optimal_gap
+    notes = {note.name: note for note in figures.gap_figure(c, LABELS).layout.annotations}
+    assert (notes["one_hot_note"].yanchor, notes["optimum_note"].yanchor) == ("top", "bottom")
 
 
 @pytest.mark.parametrize("builder", [figures.gap_figure, figures.logits_figure])
@@ -152,6 +171,7 @@ def test_gap_figure_without_finite_optimum():
     c = core.compare_runs(4, 0.0, "uniform", 1.0, 100, np.zeros(4))
     fig = figures.gap_figure(c, LABELS)
     assert "optimum" not in names(fig)
+    assert [note.name for note in fig.layout.annotations] == ["one_hot_note"], "no optimum: no optimum note"
     assert_no_nan_or_inf(fig)
 
 

@@ -73,6 +73,18 @@ def gap_figure(c, text: dict[str, str], log_steps: bool = False) -> go.Figure:
         fig.add_trace(go.Scatter(x=[x[0], c.total_steps], y=[c.optimal_gap, c.optimal_gap], mode="lines",
                                  name=text["optimum"], line=dict(color=palette.SMOOTHED, dash=palette.OPTIMUM_DASH, width=2)))
     _step_axis(fig, log_steps, c.total_steps)
+    # the takeaway written on the chart: the optimum's value at its dashed line, and the one-hot curve's law at its end
+    # (each on the side away from the other, so they never overlap)
+    end = float(np.log10(c.total_steps)) if log_steps else float(c.total_steps)   # annotations on a log axis: log10 units
+    one_hot_above = bool(c.gap[-1, 0] >= c.optimal_gap) if c.finite_optimum else True
+    if c.finite_optimum and text.get("optimum_note"):
+        fig.add_annotation(x=end, y=c.optimal_gap, text=text["optimum_note"], showarrow=False, xanchor="right",
+                           yanchor="top" if one_hot_above else "bottom", font=dict(color=palette.SMOOTHED),
+                           name="optimum_note")
+    if text.get("one_hot_note"):
+        fig.add_annotation(x=end, y=c.gap[-1, 0], text=text["one_hot_note"], showarrow=False, xanchor="right",
+                           yanchor="bottom" if one_hot_above else "top", font=dict(color=palette.ONE_HOT),
+                           name="one_hot_note")
     fig = layout(fig, text["title"], text["x"], text["y"], height=HEIGHTS["gap"])
     return growing(fig, x, c.growth(log_steps), text["run"], text["pause"])
 
