@@ -23,7 +23,13 @@ SHELL_PARAMS = (Param(LANGUAGE_KEY, "lang", DEFAULT_LANGUAGE, one_of(LANGUAGES),
 PRESENTER_CSS = "<style>html { font-size: 1.3rem; }</style>"
 # a metric's value shrinks with the window instead of being cut off ("4.5108…") in a narrow column; it never
 # grows beyond Streamlit's own size (2.25rem, which presenter mode enlarges like all text)
-BASE_CSS = "<style>[data-testid='stMetricValue'] { font-size: clamp(1.1rem, 2.1vw, 2.25rem); }</style>"
+# heavy work's progress (widgets.work_slot) is pinned under the header, in view wherever the page is scrolled
+BASE_CSS = ("<style>[data-testid='stMetricValue'] { font-size: clamp(1.1rem, 2.1vw, 2.25rem); }\n"
+            ".st-key-work_progress { position: fixed; top: 4rem; left: 50%; transform: translateX(-50%); z-index: 999990;"
+            " width: min(36rem, 90vw); }\n"
+            ".st-key-work_progress > div:has(> *) { padding: 0.5rem 1rem; border-radius: 0.5rem;"
+            " background: rgba(128, 128, 128, 0.18); backdrop-filter: blur(8px); box-shadow: 0 2px 10px rgba(0, 0, 0, 0.2); }"
+            "</style>")
 
 
 def lesson_link(path: str) -> None:

@@ -229,7 +229,7 @@ def main() -> None:
     if widgets.digits_missing():
         write_to_url(PARAMS)
         return   # the shell still draws the navigation and the lesson links
-    slot = st.empty()
+    slot = widgets.work_slot()
     d = compute.distillation(settings, **widgets.heavy_work_callbacks(
         slot, t("distillation.progress_label"), compute.distillation_expected(settings)))
     slot.empty()

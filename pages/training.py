@@ -77,7 +77,7 @@ def form(data: str, digits: bool) -> tuple[core.ExperimentSettings, int]:
 
 def train(settings: core.ExperimentSettings):
     """The experiment from the store, or trained now behind a progress bar (shared and queued: see compute)."""
-    slot = st.empty()
+    slot = widgets.work_slot()
     seconds = compute.training_expected(settings)   # at this server's measured speed
     experiment = compute.experiment(settings, **widgets.heavy_work_callbacks(slot, t("training.progress_label"), seconds))
     slot.empty()

@@ -230,18 +230,33 @@ def test_gap_explorer_renders(server, page, lang):
     render_check(server, page, "gap_explorer", lang, charts=5, query="&align=True")
 
 
+WATCH_PROGRESS = """() => {
+  window.__progressSeen = [];
+  const look = () => document.querySelectorAll('[data-testid="stProgress"]').forEach(bar => {
+    const box = bar.getBoundingClientRect();
+    window.__progressSeen.push({inView: box.height > 0 && box.top >= 0 && box.bottom <= window.innerHeight});
+  });
+  new MutationObserver(look).observe(document.body, {childList: true, subtree: true, attributes: true});
+}"""
+
+
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_training_page_trains_with_a_progress_bar(server, page, lang):
-    render_check(server, page, "training", lang, charts=7, query="&epochs=20&n=500")
+    # about a second of training per run (one BLAS thread): long enough for the bar to be drawn, not only sent
+    render_check(server, page, "training", lang, charts=7, query="&epochs=40&n=2000")
     titles = page.evaluate("() => Array.from(document.querySelectorAll('.js-plotly-plot')).map(p => p.layout.title.text)")
     # a new seed, applied with the form's button, retrains behind a progress bar and redraws the diagrams
     new_seed = {"en": "17", "zh": "18"}[lang]   # not trained before: the store is shared by every session
     seed = page.get_by_label(lookup(lang, "controls.seed"))
     seed.fill(new_seed)
     seed.press("Tab")
+    # every bar drawn while the work runs is recorded (a bar drawn and removed between two polls counts too),
+    # with whether it was inside the window: the bar must be where the user is looking
+    page.evaluate(WATCH_PROGRESS)
     page.locator('[data-testid="stFormSubmitButton"] button').click()
-    page.wait_for_selector('[data-testid="stProgress"]', timeout=20_000)
+    page.wait_for_function("() => window.__progressSeen.length > 0", timeout=20_000)
     wait_idle(page)
+    assert any(seen["inView"] for seen in page.evaluate("() => window.__progressSeen")), "the progress bar was drawn out of view"
     page.wait_for_function("(old) => document.querySelectorAll('.js-plotly-plot')[0].layout.title.text !== old",
                            arg=titles[0], timeout=20_000)
     assert page.locator('[data-testid="stProgress"]').count() == 0

@@ -89,7 +89,7 @@ def built(builder, *args, **kwargs) -> Prepared:
 def show(where, fig, key: str | None, summary: str | None = None, visible: bool = True):
     """Draw `fig` (a figure, or a cached `Prepared` one) in `where` (st, a column, a container). `summary` is
     what the chart shows in words and numbers: it becomes the chart's alternative text for screen readers and,
-    if `visible`, a caption below it."""
+    if `visible` and not in presenter mode (where the room reads the chart itself), a caption below it."""
     if isinstance(fig, Prepared):
         title, fig = fig.title, fig.sent(presenting())
     else:
@@ -97,7 +97,7 @@ def show(where, fig, key: str | None, summary: str | None = None, visible: bool 
         if presenting():
             fig = figures.for_presenter(fig)
     where.plotly_chart(fig, key=key, config=config(key), alt=f"{title}. {summary}" if summary else title)
-    if summary and visible:
+    if summary and visible and not presenting():
         where.caption(summary)
 
 

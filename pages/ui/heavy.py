@@ -160,7 +160,9 @@ def shared(store, settings, work, seconds: float, on_progress, on_wait):
             else:
                 with timed(kind, seconds):
                     result = work(on_progress)
-            return store(settings, result)
+            stored = store(settings, result)
+            on_progress(1.0)   # done: the bar says so while the page draws the result, instead of stopping short of 100 %
+            return stored
     finally:
         with _guard:
             if not lock.locked():

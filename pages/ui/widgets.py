@@ -53,12 +53,25 @@ def heavy_work_callbacks(slot, label: str, seconds: float) -> dict:
     cost = t("compute.cost", seconds=f"{seconds:.0f}") if core.cost.shows_cost(seconds) else ""
 
     def on_progress(fraction: float) -> None:
-        slot.progress(min(max(fraction, 0.0), 1.0), text=f"{label} {round(100 * fraction)} % {cost}".strip())
+        if fraction >= 1.0:
+            slot.progress(1.0, text=f"{label} 100 % · {t('compute.drawing')}")
+        else:
+            slot.progress(max(fraction, 0.0), text=f"{label} {round(100 * fraction)} % {cost}".strip())
 
     def on_wait(reason: str, waiting: int) -> None:
         slot.info(t(f"compute.wait_{reason}", waiting=waiting), icon=":material/hourglass_top:")
 
     return {"on_progress": on_progress, "on_wait": on_wait}
+
+
+WORK_SLOT_KEY = "work_progress"
+
+
+def work_slot():
+    """Where a page's heavy work shows its progress bar or its wait: pinned near the top of the window (app.py's
+    BASE_CSS), so it is in view wherever the page is scrolled when the work starts (below a long settings form
+    on the projector, say). Empty, it takes no room."""
+    return st.container(key=WORK_SLOT_KEY).empty()
 
 
 def controls_box():
