@@ -72,9 +72,10 @@ def figure_texts() -> dict[str, dict[str, str]]:
 
 
 def draw_charts(slots: dict, scene: core.Scene, texts: dict, log_steps: bool) -> None:
-    """The finished scene's charts, from the cache, with stable keys so the next scene updates them in place.
-    The gap and logits charts carry their own Run: the browser draws the stored runs growing."""
-    for kind in figures.DYNAMICS_BUILDERS:
+    """The finished scene's charts that have a slot (those in a closed tab have none), from the cache, with stable
+    keys so the next scene updates them in place. The gap and logits charts carry their own Run: the browser draws
+    the stored runs growing."""
+    for kind in (kind for kind in figures.DYNAMICS_BUILDERS if kind in slots):
         charts.show(slots[kind], compute.dynamics_figure(kind, scene, compute.freeze(texts[kind]), log_steps),
                     key=f"dyn_chart_{kind}")
 
@@ -89,6 +90,9 @@ def chart_slot(parent, kind: str):
     """A fixed-height place for one chart (taller in presenter mode, where the figures are taller)."""
     scale = figures.PRESENTER_HEIGHT if charts.presenting() else 1.0
     return parent.container(height=round(figures.HEIGHTS[kind] * scale) + 16, border=False).empty()
+
+
+TABS_KEY = "dyn_tabs"   # the open tab of the folded story (session state holds its label)
 
 
 BEHAVIOUR_NOTICES = {"damped": (st.info, ":material/waves:"), "swinging": (st.info, ":material/waves:"),
@@ -164,24 +168,30 @@ def results(scene: core.Scene, log_steps: bool) -> None:
                  smoothed=number(result.gap[-1, 1]), optimum=number(result.optimal_gap),
                  p_one_hot=number(result.p_true[-1, 0]), p_smoothed=number(result.p_true[-1, 1]),
                  grad_one_hot=number(result.wrong_gradient[-1, 0]), grad_smoothed=number(result.wrong_gradient[-1, 1])))
-    # the rest of the story folded into tabs, so the main one fits in about two screens
+    # the rest of the story folded into tabs, so the main one fits in about two screens. Only the open tab is
+    # drawn (a tab switch reruns the page): a new scene's hidden charts cost the server nothing (issue 26)
     confidence, gradient, replay_tab, home = st.tabs([t("dynamics.prob_loss_title"), t("dynamics.tab_gradient"),
-                                                      t("dynamics.replay_heading"), t("export.title")])
-    slots["prob"] = chart_slot(confidence, "prob")
-    left2, right2 = gradient.columns([3, 2], gap="medium")
-    slots["grad"] = chart_slot(left2, "grad")
-    with right2:
-        st.markdown(t("dynamics.explain_gradient", floor=number(core.GRADIENT_FLOOR)))
-        st.markdown(t("dynamics.explain_mean"))
-    replay_tab.caption(t("dynamics.replay_caption", shown=result.shown_classes.size, K=result.num_classes))
-    replay = chart_slot(replay_tab, "replay")   # fixed height: the page below does not move while it is redrawn
+                                                      t("dynamics.replay_heading"), t("export.title")],
+                                                     key=TABS_KEY, on_change="rerun")
+    if confidence.open:
+        slots["prob"] = chart_slot(confidence, "prob")
+    if gradient.open:
+        left2, right2 = gradient.columns([3, 2], gap="medium")
+        slots["grad"] = chart_slot(left2, "grad")
+        with right2:
+            st.markdown(t("dynamics.explain_gradient", floor=number(core.GRADIENT_FLOOR)))
+            st.markdown(t("dynamics.explain_mean"))
 
     texts["gap"] = texts["gap"] | gap_notes(result)
     draw_charts(slots, scene, texts, log_steps)
-    charts.show(replay, compute.dynamics_figure("replay", scene, compute.freeze(texts["replay"]), False),
-                key="dyn_replay")
-    with home:
-        take_home(scene)
+    if replay_tab.open:
+        replay_tab.caption(t("dynamics.replay_caption", shown=result.shown_classes.size, K=result.num_classes))
+        replay = chart_slot(replay_tab, "replay")   # fixed height: the page below does not move while it is redrawn
+        charts.show(replay, compute.dynamics_figure("replay", scene, compute.freeze(texts["replay"]), False),
+                    key="dyn_replay")
+    if home.open:
+        with home:
+            take_home(scene)
 
 
 def take_home(scene: core.Scene) -> None:

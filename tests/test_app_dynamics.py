@@ -22,8 +22,24 @@ def test_default_scene_matches_the_core(app_test):
     assert metric(at, "dynamics.metric_smoothed_gap") == number(c.gap[-1, 1]) == number(core.optimal_logit_gap(10, 0.1))
     assert metric(at, "dynamics.metric_tolerance") == count(c.steps_to_tolerance)
     assert metric(at, "dynamics.metric_one_hot_gap") == number(c.gap[-1, 0])
-    assert len(at.get("plotly_chart")) == 5
+    # the gap and logits charts and the first tab's: a closed tab's chart is neither built nor sent
+    assert [chart.key for chart in at.get("plotly_chart")] == ["dyn_chart_gap", "dyn_chart_logits", "dyn_chart_prob"]
     assert not at.warning and not at.error
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("tab, chart", [("dynamics.tab_gradient", "dyn_chart_grad"), ("dynamics.replay_heading", "dyn_replay"),
+                                        ("export.title", None)])
+def test_a_tab_is_drawn_when_it_is_opened(app_test, lang, tab, chart):
+    """Opening a tab reruns the page with that tab's content only (issue 26: hidden charts cost nothing)."""
+    at = open_dynamics(app_test, lang=lang)
+    at.session_state["dyn_tabs"] = lookup(lang, tab)
+    at.run()
+    no_exception(at)
+    keys = [c.key for c in at.get("plotly_chart")]
+    assert keys == ["dyn_chart_gap", "dyn_chart_logits"] + ([chart] if chart else [])
+    downloads = [b.key for b in at.get("download_button")]
+    assert downloads == (["dyn_csv"] if chart is None else [])
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
@@ -70,7 +86,7 @@ def test_extremes(app_test, lang, settings):
     at.select_slider(key="dyn_steps").set_value(settings["steps"])
     at.run()
     no_exception(at)
-    assert len(at.get("plotly_chart")) == 5
+    assert len(at.get("plotly_chart")) == 3
     k, eps, prior = settings["K"], settings["eps"], settings["conv"]
     assert (lookup(lang, "dynamics.eps_zero") in [i.value for i in at.info]) == (eps == 0.0)
     if eps == 1.0:   # a gap of 0 (ε/K) or −∞ (ε/(K−1)) is explained by its own sentence

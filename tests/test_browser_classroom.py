@@ -13,7 +13,7 @@ from tests.test_browser import assert_clean, open_page, wait_idle
 
 pytestmark = pytest.mark.browser
 
-PAGES = {"home": 2, "dynamics": 5, "by_hand": 2, "gap_explorer": 5, "landscape": 1, "training": 7,
+PAGES = {"home": 2, "dynamics": 3, "by_hand": 2, "gap_explorer": 5, "landscape": 1, "training": 7,
          "derivation": 0, "regulariser": 2, "distillation": 2, "conventions": 0}
 
 

@@ -42,7 +42,7 @@ def test_home_at_the_zero_gap_boundary_says_so_and_shows_zero(server, page, lang
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_dynamics_labels_the_continuous_time_law_and_measures_the_lead(server, page, lang):
     open_page(page, f"{server}/dynamics?lang={lang}&steps=2000")
-    page.wait_for_function("() => document.querySelectorAll('.js-plotly-plot').length === 5")
+    page.wait_for_function("() => document.querySelectorAll('.js-plotly-plot').length === 3")
     names = page.evaluate("() => document.querySelectorAll('.js-plotly-plot')[0]._fullData.map(t => t.name)")
     assert lookup(lang, "legend.one_hot_theory") in names
     c = core.compare_runs(10, 0.1, "uniform", 1.0, 2000, np.zeros(10))
