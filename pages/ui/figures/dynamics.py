@@ -9,7 +9,7 @@ from plotly.subplots import make_subplots
 
 from .. import palette
 from ..formatting import compact_count
-from .style import HEIGHTS, class_ticks, growing, layout, play_pause, typed_array
+from .style import HEIGHTS, Animated, class_ticks, growing, layout, play_pause, typed_array
 
 RUN_STYLE = {  # run index in Comparison arrays -> (colour, dash, legend text key)
     0: (palette.ONE_HOT, palette.ONE_HOT_DASH, "one_hot"),
@@ -182,6 +182,4 @@ def replay_figure(c, text: dict[str, str]) -> go.Figure:
                 for run in (0, 1)]
 
     shown = list(range(len(fig.data)))
-    return go.Figure(dict(data=[trace.to_plotly_json() for trace in fig.data], layout=fig.layout.to_plotly_json(),
-                          frames=[dict(name=str(i), traces=shown, data=heights(i)) for i in range(c.frame_steps.size)]),
-                     _validate=False)
+    return Animated(fig, [dict(name=str(i), traces=shown, data=heights(i)) for i in range(c.frame_steps.size)])

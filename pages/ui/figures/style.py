@@ -81,8 +81,51 @@ def growing(fig: go.Figure, x, frames, play: str, pause: str) -> go.Figure:
                                     y=typed_array(y[index] if n == last else y[index].astype(np.float32)))
                                for y in values])
                     for n, index in enumerate(frames)]
-    return go.Figure(dict(data=[trace.to_plotly_json() for trace in fig.data], layout=fig.layout.to_plotly_json(),
-                          frames=grown_frames), _validate=False)
+    return Animated(fig, grown_frames)
+
+
+class _Plain:
+    """Read access to a plain dict by attribute, as Plotly's objects give it (None where a key is absent)."""
+
+    __slots__ = ("_spec",)
+
+    def __init__(self, spec: dict):
+        self._spec = spec
+
+    def __getattr__(self, name: str):
+        value = self._spec.get(name)
+        if isinstance(value, list) and value and all(isinstance(item, dict) for item in value):
+            return [_Plain(item) for item in value]
+        return value
+
+
+class Animated(go.Figure):
+    """`fig` with animation frames kept as the plain dicts they were made as.
+
+    A Plotly `Frame` holds a validated copy of every trace it names: building 40 of them cost more than the rest of
+    a chart (Frame and Scatter objects made, only to be turned back into dicts when the chart is sent). Here the
+    frames are attached as they are; `to_dict` (what Streamlit sends) and `frames` (read-only, for tests) show them.
+    The frames' dicts are shared, never modified: a copy of this figure shares them too.
+    """
+
+    def __init__(self, fig: go.Figure, frames: list[dict]):
+        super().__init__(dict(data=[trace.to_plotly_json() for trace in fig.data], layout=fig.layout.to_plotly_json()),
+                         _validate=False)
+        self._plain_frames = list(frames)
+        self._frame_views = tuple(_Plain(frame) for frame in self._plain_frames)
+
+    @property
+    def frames(self) -> tuple:
+        return self._frame_views
+
+    def restyled(self, fig: go.Figure) -> "Animated":
+        """`fig` (a restyled copy of this figure's data and layout) with this figure's frames."""
+        return Animated(fig, self._plain_frames)
+
+    def to_dict(self) -> dict:
+        spec = super().to_dict()
+        spec["frames"] = list(self._plain_frames)
+        return spec
 
 
 TYPED = {np.dtype(name): name for name in ("f4", "f8", "i1", "i2", "i4", "u1", "u2", "u4")}
@@ -123,7 +166,8 @@ def class_ticks(size: int, label: int = 0) -> list[str]:
 def for_presenter(fig: go.Figure) -> go.Figure:
     """A copy of `fig` with larger text, thicker lines and bigger markers (the original is left alone:
     it may be a cached object shared by every session)."""
-    big = go.Figure(fig)
+    # an animated figure's frames carry only data: they are kept as they are (no copy into Plotly's Frame objects)
+    big = go.Figure(dict(data=fig.data, layout=fig.layout)) if isinstance(fig, Animated) else go.Figure(fig)
     size = big.layout.font.size or FONT["size"]
     big.update_layout(font=dict(size=round(size * PRESENTER_FONT), color=PRESENTER_TEXT),
                       height=round((big.layout.height or 380) * PRESENTER_HEIGHT))
@@ -136,4 +180,4 @@ def for_presenter(fig: go.Figure) -> go.Figure:
         marker = getattr(trace, "marker", None)
         if marker is not None and isinstance(getattr(marker, "size", None), (int, float)):
             trace.marker.size = marker.size * PRESENTER_MARKER
-    return big
+    return fig.restyled(big) if isinstance(fig, Animated) else big
