@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
@@ -18,7 +19,9 @@ def landscape_figure(scape, text: dict[str, str]) -> go.Figure:
     for col, key, shading, path, colour, dash in (
             (1, "one_hot", shade_one_hot, scape.path_one_hot, palette.ONE_HOT, palette.ONE_HOT_DASH),
             (2, "smoothed", shade_smoothed, scape.path_smoothed, palette.SMOOTHED, palette.SMOOTHED_DASH)):
-        fig.add_trace(go.Contour(x=scape.gaps, y=scape.gaps, z=shading, zmin=0.0, zmax=scape.shading_top,
+        # the surface goes as float32: half the bytes of a page's largest element, and 24 contour levels cannot
+        # show the difference (relative 6e-8)
+        fig.add_trace(go.Contour(x=scape.gaps, y=scape.gaps, z=shading.astype(np.float32), zmin=0.0, zmax=scape.shading_top,
                                  colorscale="Cividis", ncontours=24, showscale=col == 2, name=f"{text['loss']} ({text[key]})",
                                  colorbar=dict(title=dict(text="log(1 + L)")), hovertemplate="g1 %{x:.2f}, g2 %{y:.2f}<extra></extra>"),
                       row=1, col=col)
