@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from pages.ui import lesson, process, room
+from pages.ui import lesson, process, room, scenes
 from pages.ui.charts import PRESENT_KEY, presenting
 from pages.ui.i18n import DEFAULT_LANGUAGE, LANGUAGE_KEY, LANGUAGES, t
 from pages.ui.params import HIDE_URL, Param, one_of
@@ -50,7 +50,9 @@ def lesson_link(path: str) -> None:
             query["present"] = "True"
         base = (st.context.url or "").split("?")[0]
         st.code(base + ("?" + urlencode(query, safe=",") if query else ""), language=None, wrap_lines=True)
-        students_link(path, query)
+        # the lesson's scenes: while this session builds one, the students' link opens the lesson
+        lesson_query = scenes.builder(path or lesson.LESSON[0].name, params, query)
+        students_link(path, lesson_query if lesson_query is not None else query)
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
@@ -92,6 +94,8 @@ def main() -> None:
     st.set_page_config(page_title="Label Smoothing Lab", page_icon=ICON, layout="wide",
                        initial_sidebar_state="collapsed" if presenting() else "auto")
     navigation = st.navigation(lesson.pages(), position="hidden")
+    # a lesson scene named by the URL or a scene button: entered before any widget is drawn (may switch page)
+    rejected += scenes.follow_url(navigation.url_path or lesson.LESSON[0].name) + scenes.pending_notices()
     lesson.sidebar()
     with st.sidebar:
         st.divider()
@@ -103,6 +107,7 @@ def main() -> None:
         st.html(PRESENTER_CSS)
     write_to_url(SHELL_PARAMS)
     with inside_shell(rejected):
+        scenes.navigation_bar()
         navigation.run()
         lesson.footer(navigation.url_path or lesson.LESSON[0].name)
         lesson_link(navigation.url_path)

@@ -14,6 +14,7 @@ from streamlit.runtime.pages_manager import PagesManager
 from .charts import presenting
 from .i18n import t
 from .params import HIDE_URL, hidden_keys, hide_css
+from .scenes import restore_values
 from .url_state import seed_from_url, show_url_notices
 
 _run = threading.local()  # per script-run thread: is the shell on the stack right now?
@@ -37,6 +38,7 @@ def begin_page(section: str, params) -> None:
     title, lead (one line in presenter mode), notices for bad URL values."""
     require_shell()
     _run.params = params   # for the lesson-link builder the shell draws after the page
+    restore_values(section, params)   # a lesson scene just entered (or "back to the lesson scene") sets the controls
     rejected = seed_from_url(params)
     keys, unknown = hidden_keys(params, st.query_params.get(HIDE_URL, ""))
     if keys:   # hidden, with the columns they leave empty; their values still come from the URL
