@@ -3,7 +3,7 @@
 import streamlit as st
 
 import lsr_core as core
-from pages.ui import charts, compute, figures, widgets
+from pages.ui import charts, compute, figures, predict, prompts, widgets
 from pages.ui.formatting import number, vector
 from pages.ui.i18n import option_labels, t
 from pages.ui.params import Param, float_in, int_in, one_of
@@ -35,16 +35,6 @@ def shift_all(moved: tuple[float, ...]) -> None:
         st.session_state[f"hand_z{index}"] = value
 
 
-def reveal(scene: tuple | None) -> None:
-    """Reveal the step for `scene` = (logits, label, eps, prior), the one the guesses were made for, and keep
-    the guesses with it (the guess controls are not drawn once revealed, so Streamlit forgets their values);
-    None asks again. The score is always computed for that scene and those guesses, so a later change
-    cannot turn a right answer wrong (issue 14)."""
-    st.session_state["hand_revealed"] = scene is not None
-    guesses = None if scene is None else tuple(st.session_state.get(f"hand_guess_{k}") for k in range(len(scene[0])))
-    st.session_state["hand_guessed"] = None if scene is None else (scene, guesses)
-
-
 def logit_sliders(num_classes: int) -> tuple[float, ...]:
     columns = st.columns(5)
     return tuple(float(columns[k % 5].slider(f"z{k}" + (" ★" if k == st.session_state["hand_label"] else ""),
@@ -52,22 +42,22 @@ def logit_sliders(num_classes: int) -> tuple[float, ...]:
                  for k in range(num_classes))
 
 
-def score_section(scene: tuple) -> None:
-    """The score of the guesses against the scene they were made for (with eps = 0 the smoothed targets
-    are the one-hot ones, so the smoothed step is the step in every case)."""
-    guessed, guesses = st.session_state.get("hand_guessed") or (scene, ())
-    example = compute.by_hand(*guessed)
-    score = core.guess_score(guesses, example.step_smoothed)
-    st.success(t("by_hand.score", right=score.right, total=score.total))
-    if score.unscored:
-        st.caption(t("by_hand.score_unmoved", n=score.unscored))
-    if tuple(guessed) != tuple(scene):
-        st.caption(t("by_hand.score_other_scene"))
-    st.button(t("by_hand.again"), key="hand_again", on_click=reveal, args=(None,))
+def question(result, logits: tuple[float, ...], label: int, eps: float, prior: str) -> predict.Question:
+    """Which way one gradient step moves each logit (with eps = 0 the smoothed targets are the one-hot ones, so
+    the smoothed step is the step in every case), for the scene (logits, label, eps, prior)."""
+    items = tuple(predict.Item(str(k), f"z{k}" + (" ★" if k == label else ""),
+                               predict.step_direction(float(step)), number(float(step), 3))
+                  for k, step in enumerate(result.step_smoothed))
+    return predict.Question("by_hand", "hand", t("by_hand.predict_prompt"), (predict.UP, predict.DOWN),
+                            {predict.UP: t("predict.up"), predict.DOWN: t("predict.down")}, items,
+                            (logits, label, eps, prior), columns=2,
+                            texts={"score": "by_hand.score", "unscored": "by_hand.score_unmoved",
+                                   "other_scene": "by_hand.score_other_scene"})
 
 
 def main() -> None:
     begin_page("by_hand", PARAMS)
+    prompts.show("by_hand")
     c1, c2, c3, c4, c5 = widgets.controls_box().columns([2, 2, 3, 3, 3])
     num_classes = widgets.classes_input(c1, "hand", max_classes=MAX_CLASSES)
     if st.session_state["hand_label"] >= num_classes:
@@ -96,22 +86,17 @@ def main() -> None:
         "p": t("by_hand.legend_p"), "true_class": t("legend.true_class"), "wrong_class": t("legend.wrong_class"),
         "one_hot": t("legend.one_hot"), "smoothed": t("legend.smoothed")}), key="hand_prob_chart", summary=t("summary.probabilities", p=vector(result.p)))
     with right:
-        predict = st.toggle(t("by_hand.predict"), key="hand_predict", help=t("by_hand.predict_help"), persist_state="session")
-        revealed = st.session_state.get("hand_revealed", False)
-        if predict and not revealed:
-            st.caption(t("by_hand.predict_prompt"))
-            guess_columns = st.columns(min(num_classes, 5))
-            for k in range(num_classes):
-                guess_columns[k % 5].segmented_control(f"z{k}", ("↑", "↓"), key=f"hand_guess_{k}")
-            st.button(t("by_hand.reveal"), key="hand_reveal", on_click=reveal, args=((logits, label, eps, prior),),
-                      type="primary")
+        predicting = st.toggle(t("by_hand.predict"), key="hand_predict", help=t("by_hand.predict_help"), persist_state="session")
+        guessing = question(result, logits, label, eps, prior)
+        if predicting and not predict.revealed("hand"):
+            predict.ask(guessing)
         else:
             charts.show(st, charts.built(figures.logit_step_figure, result.step_one_hot, result.step_smoothed, label, {
                 "title": t("by_hand.step_title"), "x": t("axis.class_plain"), "y": t("by_hand.step_axis"),
                 "one_hot": t("legend.one_hot"), "smoothed": t("legend.smoothed")}), key="hand_step_chart",
                 summary=t("summary.steps", one_hot=vector(result.step_one_hot), smoothed=vector(result.step_smoothed)))
-            if predict:
-                score_section((logits, label, eps, prior))
+            if predicting:
+                predict.show_feedback(guessing)
     st.markdown(t("by_hand.explain"))
     st.dataframe({t("axis.class_plain"): [f"{k}★" if k == label else str(k) for k in range(num_classes)],
                   "z": result.logits, "p": result.p, t("by_hand.col_log_odds"): result.log_odds},

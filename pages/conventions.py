@@ -3,7 +3,7 @@
 import streamlit as st
 
 import lsr_core as core
-from pages.ui import compute, widgets
+from pages.ui import compute, prompts, widgets
 from pages.ui.formatting import number
 from pages.ui.i18n import t
 from pages.ui.url_state import write_to_url
@@ -89,6 +89,7 @@ def errata_section(num_classes: int, eps: float) -> None:
 
 def main() -> None:
     begin_page("conventions", PARAMS)
+    prompts.show("conventions")
     num_classes, eps, prior = widgets.scene_controls("conv", max_classes=1000)
     write_to_url(PARAMS)
     if eps == 0.0:

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from pages.ui import compute, widgets
+from pages.ui import compute, prompts, widgets
 from pages.ui.formatting import number
 from pages.ui.i18n import t
 from pages.ui.params import Param, int_in, one_of
@@ -105,6 +105,7 @@ def regulariser_section() -> None:
 
 def main() -> None:
     begin_page("derivation", PARAMS)
+    prompts.show("derivation")
     num_classes = st.select_slider(t("derivation.K"), options=list(range(2, 9)), key="deriv_K",
                                    help=t("derivation.K_help"), persist_state="session")
     with st.spinner(t("derivation.deriving", K=num_classes)):

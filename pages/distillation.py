@@ -7,7 +7,7 @@ import streamlit as st
 
 import lsr_core as core
 
-from pages.ui import charts, compute, widgets
+from pages.ui import charts, compute, prompts, widgets
 from pages.ui.figures import distillation as distillation_figures
 from pages.ui.formatting import points
 from pages.ui.i18n import t
@@ -225,6 +225,7 @@ def reference_table(reference) -> None:
 
 def main() -> None:
     begin_page("distillation", PARAMS)
+    prompts.show("distillation")
     settings, reference = controls(compute.distillation_references())
     if widgets.digits_missing():
         write_to_url(PARAMS)

@@ -4,7 +4,7 @@ import streamlit as st
 
 import lsr_core as core
 
-from pages.ui import charts, compute, exports, figures, widgets
+from pages.ui import charts, compute, exports, figures, prompts, widgets
 from pages.ui.formatting import count, number
 from pages.ui.i18n import option_labels, t
 from pages.ui.params import Param, float_in, int_in, one_of
@@ -207,6 +207,7 @@ def take_home(scene: core.Scene) -> None:
 
 def main() -> None:
     begin_page("dynamics", PARAMS)
+    prompts.show("dynamics")
     scene, log_steps = controls()
     results(scene, log_steps)
 

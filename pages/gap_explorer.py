@@ -4,7 +4,7 @@ along the gap, and what non-uniform priors do to the optimal logits."""
 import streamlit as st
 
 import lsr_core as core
-from pages.ui import charts, compute, figures, widgets
+from pages.ui import charts, compute, figures, predict, prompts, widgets
 from pages.ui.formatting import number, vector
 from pages.ui.i18n import option_labels, t
 from pages.ui.params import Param, float_in, one_of
@@ -17,16 +17,23 @@ PARAMS = widgets.scene_params("gap", max_classes=1000) + (
     Param("gap_align", "align", False, one_of((False, True)), "True | False", label="gap_explorer.align"),
     Param("gap_prior", "prior", "zipf", one_of(PRIOR_KINDS), " | ".join(PRIOR_KINDS), label="gap_explorer.prior_kind"),
     Param("gap_zipf", "zipf", 1.0, float_in(0.0, 3.0), "0 … 3"),
-) + tuple(Param(f"gap_w{k}", f"w{k}", 1.0, float_in(0.0, 1.0), "0 … 1") for k in range(CUSTOM_CLASSES))
+    Param("gap_predict", "predict", False, one_of((False, True)), "True | False", label="predict.toggle"),
+)
+PREDICT_CLASSES = 100   # the curve left out while the class predicts its optimal gap + tuple(Param(f"gap_w{k}", f"w{k}", 1.0, float_in(0.0, 1.0), "0 … 1") for k in range(CUSTOM_CLASSES))
 
 
 def curves_section(num_classes: int, eps: float, prior: str) -> None:
     st.subheader(t("gap_explorer.curves_title"))
-    align = st.toggle(t("gap_explorer.align"), key="gap_align", help=t("gap_explorer.align_help"), persist_state="session")
+    a1, a2 = st.columns(2)
+    align = a1.toggle(t("gap_explorer.align"), key="gap_align", help=t("gap_explorer.align_help"), persist_state="session")
+    predicting = a2.toggle(t("predict.toggle"), key="gap_predict", help=t("predict.toggle_help"), persist_state="session")
+    hiding = predicting and not predict.revealed("gap")
     data = compute.gap_curves(eps)
     eps_grid = data["eps"]
     curves = []
     for (k, kind), gaps in data["curves"].items():
+        if hiding and k == PREDICT_CLASSES:
+            continue
         # aligned: each eps/(K-1) curve drawn against the eps/K value that gives the same targets
         x = core.uniform_equivalent(eps_grid, k) if align and kind == "others" else eps_grid
         curves.append((f"K = {k}", kind, x, gaps))
@@ -34,7 +41,7 @@ def curves_section(num_classes: int, eps: float, prior: str) -> None:
     _, gap = compute.gap_case(num_classes, eps, prior)
     finite = core.has_finite_optimum(num_classes, eps, prior)   # the current point is drawn only where it is finite
     shown_eps = float(core.uniform_equivalent(eps, num_classes)) if align and prior == "others" else eps
-    current = (shown_eps, gap) if finite else None
+    current = (shown_eps, gap) if finite and not (hiding and num_classes == PREDICT_CLASSES) else None
     labels = {"y": t("axis.gap"), "current": t("gap_explorer.current"), "sweep": t("gap_explorer.sweep"),
               "uniform": t("conv.uniform"), "others": t("conv.others")}
     # one chart per tab, each at full width: side by side they were squashed by their legends on a projector
@@ -44,11 +51,20 @@ def curves_section(num_classes: int, eps: float, prior: str) -> None:
         "x": t("gap_explorer.axis_eps_aligned") if align else t("gap_explorer.axis_eps")}),
         key="gap_eps_chart")
     classes = data["classes"].astype(float)
-    charts.show(right, charts.built(figures.gap_curves_figure,
-        [(t(f"conv.{kind}"), kind, classes, data["by_k"][kind]) for kind in widgets.PRIORS],
-        (float(num_classes), gap) if finite else None,
-        labels | {"title": t("gap_explorer.by_k", eps=f"{eps:.2f}"), "x": t("gap_explorer.axis_k")}),
-        key="gap_k_chart")
+    if hiding:
+        right.caption(t("predict.gap.hidden"))
+    else:
+        charts.show(right, charts.built(figures.gap_curves_figure,
+            [(t(f"conv.{kind}"), kind, classes, data["by_k"][kind]) for kind in widgets.PRIORS],
+            (float(num_classes), gap) if finite else None,
+            labels | {"title": t("gap_explorer.by_k", eps=f"{eps:.2f}"), "x": t("gap_explorer.axis_k")}),
+            key="gap_k_chart")
+    if predicting:
+        guess = gap_question(eps, prior)
+        if hiding:
+            predict.ask(guess)
+        else:
+            predict.show_feedback(guess)
     st.caption(t("summary.gap_curves", K=num_classes, eps=f"{eps:.2f}",
                  gap=number(gap))
                + " " + t("gap_explorer.conversion"))
@@ -64,6 +80,15 @@ def curves_section(num_classes: int, eps: float, prior: str) -> None:
     charts.csv_download(st, lambda: {"eps": sweep.eps, "gap_by_descent": sweep.reached,
                                      "gap_closed_form": sweep.closed}, f"label_smoothing_gap_sweep_K{sweep_classes}.csv",
                         "gap_csv")
+
+
+def gap_question(eps: float, prior: str) -> predict.Question:
+    """Where the optimal gap for K = 100 lies at this ε and convention (`predict.gap_bracket` of the closed form)."""
+    gap = compute.gap_case(PREDICT_CLASSES, eps, prior)[1]
+    item = predict.Item("k100", t("predict.gap.item", eps=f"{eps:.2f}", conv=t(f"conv.{prior}")),
+                        predict.gap_bracket(gap, 2), number(gap, 2))
+    return predict.Question("gap_explorer", "gap", t("predict.gap.prompt"), predict.GAP_BRACKETS,
+                            option_labels("predict.gap", predict.GAP_BRACKETS), (item,), (eps, prior))
 
 
 def loss_section(num_classes: int, eps: float, prior: str) -> None:
@@ -114,6 +139,7 @@ def prior_section(num_classes: int, eps: float) -> None:
 
 def main() -> None:
     begin_page("gap_explorer", PARAMS)
+    prompts.show("gap_explorer")
     num_classes, eps, prior = widgets.scene_controls("gap", max_classes=1000)
     if eps == 0.0:
         st.info(t("gap_explorer.eps_zero"), icon=":material/all_inclusive:")

@@ -4,7 +4,7 @@ behind it, the key formulas, and the way into the lesson."""
 import streamlit as st
 
 import lsr_core as core
-from pages.ui import charts, compute, figures, lesson, widgets
+from pages.ui import charts, compute, figures, lesson, prompts, widgets
 from pages.ui.formatting import number
 from pages.ui.i18n import t
 from pages.ui.url_state import write_to_url
@@ -38,6 +38,7 @@ def picture(num_classes: int, eps: float, prior: str, regime: str, gap: float) -
 
 def main() -> None:
     begin_page("home", PARAMS)
+    prompts.show("home")
     left, right = st.columns([6, 5], gap="large")
     with right:
         st.subheader(t("home.try_title"))

@@ -3,7 +3,7 @@
 import streamlit as st
 
 import lsr_core as core
-from pages.ui import charts, compute, figures, widgets
+from pages.ui import charts, compute, figures, prompts, widgets
 from pages.ui.formatting import count, number
 from pages.ui.i18n import t
 from pages.ui.params import Param, float_in, int_in, one_of
@@ -64,6 +64,7 @@ def dropout_section(num_classes: int, eps: float, prior: str, gap: float) -> Non
 
 def main() -> None:
     begin_page("regulariser", PARAMS)
+    prompts.show("regulariser")
     c1, c2, c3, c4 = widgets.controls_box().columns([2, 3, 3, 3])
     num_classes = widgets.classes_input(c1, "reg", max_classes=20)
     eps = widgets.eps_slider(c2, "reg")

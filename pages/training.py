@@ -4,7 +4,7 @@ import streamlit as st
 
 import lsr_core as core
 
-from pages.ui import charts, compute, figures, widgets
+from pages.ui import charts, compute, figures, predict, prompts, widgets
 from pages.ui.formatting import measured, number, percent
 from pages.ui.params import Param, float_in, int_in, one_of
 from pages.ui.url_state import write_to_url
@@ -21,7 +21,9 @@ PARAMS = widgets.scene_params("train", max_classes=MAX_CLASSES, default_classes=
     Param("train_epochs", "epochs", 60, one_of(EPOCHS), " | ".join(map(str, EPOCHS)), label="training.epochs"),
     Param("train_seed", "seed", 0, int_in(0, 9999), "0 … 9999", label="controls.seed"),
     Param("train_data", "data", "clusters", one_of(core.DATA_SOURCES), " | ".join(core.DATA_SOURCES), label="training.data"),
+    Param("train_predict", "predict", False, one_of((False, True)), "True | False", label="predict.toggle"),
 )
+ECE_CHANGES = core.regimes.ECE_CHANGES   # the answers, as core.ece_change names them
 RUN_NAMES = ("one_hot", "smoothed")
 HEAVY_NOISE = 0.3   # label noise from which the page says how many training labels were flipped
 SPLITS = ("train", "test")
@@ -37,6 +39,7 @@ def controls() -> core.ExperimentSettings:
         digits = data == "digits"
         with st.form("train_form", border=not charts.presenting()):
             settings, size = form(data, digits)
+        st.toggle(t("predict.toggle"), key="train_predict", help=t("predict.toggle_help"), persist_state="session")
     if settings.train_size != size:
         st.caption(t("training.digits_size", used=f"{settings.train_size:,}"))
     return settings
@@ -110,6 +113,16 @@ def notices(e, settings: core.ExperimentSettings) -> None:
     if near is not None:
         st.warning(t(near.key, chance=number(settings.chance, 2), accuracy=f"{e.one_hot.metrics.test_accuracy:.3f}"),
                    icon=":material/blur_on:")
+
+
+def ece_question(e, settings: core.ExperimentSettings) -> predict.Question:
+    """Whether the smoothed model's test ECE is lower than the one-hot model's (`core.ece_change`, on the ECEs as
+    the table shows them, 3 decimals)."""
+    one_hot, smoothed = e.one_hot.metrics.ece, e.smoothed.metrics.ece
+    item = predict.Item("ece", t("predict.train.item"), core.ece_change(one_hot, smoothed, 3),
+                        t("predict.train.value", smoothed=f"{smoothed:.3f}", one_hot=f"{one_hot:.3f}"))
+    return predict.Question("training", "train", t("predict.train.prompt"), ECE_CHANGES,
+                            option_labels("predict.train", ECE_CHANGES), (item,), (settings,))
 
 
 def metrics_section(e, settings: core.ExperimentSettings) -> None:
@@ -251,6 +264,7 @@ def mistakes_section(settings: core.ExperimentSettings) -> None:
 
 def main() -> None:
     begin_page("training", PARAMS)
+    prompts.show("training")
     settings = controls()
     if settings.data == "digits" and widgets.digits_missing():
         write_to_url(PARAMS)
@@ -258,8 +272,15 @@ def main() -> None:
     e = train(settings)
     notices(e, settings)
     views = compute.training_views(settings)
-    calibration_section(e, views, settings)   # the reliability diagrams first: the page's main picture
-    metrics_section(e, settings)
+    guess = ece_question(e, settings) if st.session_state.get("train_predict") else None
+    if guess is not None and not predict.revealed("train"):
+        predict.ask(guess)   # the calibration is shown once revealed
+        st.caption(t("predict.train.hidden"))
+    else:
+        if guess is not None:
+            predict.show_feedback(guess)
+        calibration_section(e, views, settings)   # the reliability diagrams first: the page's main picture
+        metrics_section(e, settings)
     # the rest folded into tabs, so the main story (calibration and the numbers) fits in about two screens;
     # on the digits, the confident mistakes come first
     names = ("mistakes",) * (settings.data == "digits") + ("curves", "features", "gaps", "paper")

@@ -67,7 +67,7 @@ def test_predict_then_reveal_scores_against_the_gradient(app_test):
     guesses = ["↑" if value > 0 else "↓" for value in step]
     guesses[3] = "↓" if guesses[3] == "↑" else "↑"  # one deliberate mistake
     for k, guess in enumerate(guesses):
-        at.segmented_control(key=f"hand_guess_{k}").set_value(guess)
+        at.radio(key=f"hand_guess_{k}").set_value(guess)
     at.button(key="hand_reveal").click().run()
     no_exception(at)
     assert [s.value for s in at.success] == [lookup("en", "by_hand.score", right=3, total=4)]
@@ -82,7 +82,7 @@ def test_a_right_guess_stays_right_when_the_scene_changes(app_test):
     at.toggle(key="hand_predict").set_value(True).run()
     step = -core.cross_entropy_grad(logits(at, 4), core.smooth_targets(0, 4, 0.1))
     for k, value in enumerate(step):
-        at.segmented_control(key=f"hand_guess_{k}").set_value("↑" if value > 0 else "↓")
+        at.radio(key=f"hand_guess_{k}").set_value("↑" if value > 0 else "↓")
     at.button(key="hand_reveal").click().run()
     right = lookup("en", "by_hand.score", right=4, total=4)
     assert [s.value for s in at.success] == [right]

@@ -16,7 +16,9 @@ QUERY = {"training": {"epochs": "10", "n": "200"}, "distillation": {"seeds": "3"
 
 def test_the_teaching_order():
     assert lesson.NAMES == ORDER
-    assert {f"{name}.py" for name in ORDER} == {p.name for p in Path("pages").glob("*.py")} - {"__init__.py"}
+    # every page is a step of the lesson but the formula sheet, which every page links to
+    assert lesson.SHEET.name == "formulas" and lesson.SHEET.name not in lesson.NAMES
+    assert {f"{name}.py" for name in ORDER + (lesson.SHEET.name,)} == {p.name for p in Path("pages").glob("*.py")} - {"__init__.py"}
     assert [s and s.name for s in lesson.neighbours("dynamics")] == ["derivation", "gap_explorer"]
 
 
@@ -26,7 +28,7 @@ def test_the_sidebar_lists_the_pages_in_lesson_order(app_test, lang):
     links = [(link.proto.label, link.proto.page) for link in at.sidebar.get("page_link")]
     expected = [(lookup(lang, "nav.home"), "")] + [(f"{i}. {lookup(lang, f'nav.{name}')}", name)
                                                    for i, name in enumerate(ORDER[1:], 1)]
-    assert links == expected
+    assert links == expected + [(lookup(lang, "formulas.nav"), "formulas")]   # the formula sheet, unnumbered
 
 
 def page_links(at) -> list[tuple[str, str]]:

@@ -32,6 +32,8 @@ LESSON = (
     Step("conventions", ":material/rule:"),
 )
 NAMES = tuple(step.name for step in LESSON)
+# the formula sheet: reachable from every page (the sidebar and every page's footer) but not a step of the lesson
+SHEET = Step("formulas", ":material/functions:")
 DEFAULT_PATH = "start"   # reserved by Home, which is served at the root URL
 
 
@@ -57,6 +59,7 @@ def pages() -> list:
     listed = [st.Page(path(step.name), title=t(f"nav.{step.name}"), icon=step.icon,
                       url_path=DEFAULT_PATH if step.name == "home" else step.name, default=step.name == "home")
               for step in LESSON]
+    listed.append(st.Page(path(SHEET.name), title=t("formulas.nav"), icon=SHEET.icon, url_path=SHEET.name))
     return listed + [st.Page(_home_alias, title=t("nav.home"), icon=LESSON[0].icon, url_path=LESSON[0].name)]
 
 
@@ -69,15 +72,21 @@ def sidebar() -> None:
     for number, step in enumerate(LESSON):
         title = t(f"nav.{step.name}")
         st.sidebar.page_link(path(step.name), label=f"{number}. {title}" if number else title, icon=step.icon)
+    st.sidebar.page_link(path(SHEET.name), label=t("formulas.nav"), icon=SHEET.icon)
 
 
 def footer(name: str) -> None:
-    """Previous / next at the bottom of page `name`; the last page closes with the lesson's summary."""
-    before, after = neighbours(name)
+    """Previous / next at the bottom of page `name`, after a link to the formula sheet; the last page closes
+    with the lesson's summary. The formula sheet itself, not a step, leads back to the start."""
     st.divider()
+    if name == SHEET.name:
+        st.page_link(path(LESSON[0].name), label=t("lesson.again"), icon=LESSON[0].icon)
+        return
+    before, after = neighbours(name)
     if after is None:
         st.subheader(t("lesson.summary_title"))
         st.markdown(t("lesson.summary"))
+    st.page_link(path(SHEET.name), label=t("formulas.link"), icon=SHEET.icon)
     left, right = st.columns(2)
     if before is not None:
         left.page_link(path(before.name), label=t("lesson.previous", page=t(f"nav.{before.name}")), icon=before.icon)
