@@ -18,6 +18,7 @@ import pytest
 import lsr_core as core
 from pages.ui import figures
 from pages.ui.figures import distillation as distillation_figures
+from pages.ui.figures import poll as poll_figures
 from tests.test_figures import LABELS
 
 SNAPSHOTS = Path(__file__).with_name("snapshots") / "figures"
@@ -72,6 +73,8 @@ def builders() -> dict:
         "distillation_temperature": lambda: distillation_figures.temperature_figure(
             distillation_axis(3), distillation_axis(20), {"title": "title", "x": "x", "y": "y", "live": "live",
                                                           "reference": "reference"}),
+        "class_predictions": lambda: poll_figures.class_predictions_figure(
+            ["a", "b", "c"], [3, 0, 5], 2, {"title": "title", "x": "x", "truth": "truth"}),
         "digits": lambda: figures.digits_figure(core.load_digits()[0][:3].reshape(3, 8, 8), ["a<br>b", "c", "d"]),
     }
 

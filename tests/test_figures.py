@@ -582,3 +582,31 @@ def test_temperature_figure_draws_each_axis_with_its_interval():
     assert_no_nan_or_inf(fig)
     alone = distillation_figures.temperature_figure(live, None, text)
     assert names(alone) == ["live"]
+
+
+# ---------------------------------------------------------------- the class's predictions (issue 25)
+
+@pytest.mark.parametrize("truth", [None, 0, 2])
+def test_class_predictions_figure_holds_the_counts_by_choice(truth):
+    from pages.ui import palette as colours
+    from pages.ui.figures.poll import GUESS_COLOUR, class_predictions_figure
+
+    labels, counts = ["grows", "stops", "falls"], [7, 0, 23]
+    fig = class_predictions_figure(labels, counts, truth, {"title": "title", "x": "answers", "truth": "true"})
+    assert names(fig) == labels
+    for index, (label, count) in enumerate(zip(labels, counts)):
+        bar = by_name(fig, label)
+        assert list(bar.y) == [label] and list(array(bar.x)) == [count]
+        right = index == truth
+        assert bar.text[0] == (f"{count}  ✓ true" if right else f"{count}")
+        assert bar.marker.color == (GUESS_COLOUR if truth is None else colours.TRUE_CLASS if right else colours.REFERENCE)
+        assert (bar.marker.pattern.shape == "x") == right   # the truth is not told by colour alone
+    assert list(fig.layout.yaxis.categoryarray) == labels[::-1]   # first choice on top
+    assert fig.layout.xaxis.range[1] > max(counts) and fig.layout.title.text == "title"
+
+
+def test_class_predictions_figure_with_no_answers_yet():
+    from pages.ui.figures.poll import class_predictions_figure
+
+    fig = class_predictions_figure(["a", "b"], [0, 0], None, {"title": "t", "x": "x", "truth": "true"})
+    assert [list(array(trace.x)) for trace in fig.data] == [[0], [0]] and fig.layout.xaxis.range[1] > 0
