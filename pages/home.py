@@ -48,7 +48,7 @@ def main() -> None:
         regime, gap = compute.gap_case(num_classes, eps, prior)
         m1, m2 = st.columns(2)   # two to a row: three were cut off in this column at 1024 pixels
         m1.metric(t("home.metric_true"), f"{smoothed[0]:.4f}")
-        m2.metric(t("home.metric_wrong"), f"{smoothed[1]:.4f}")
+        m2.metric(t("home.metric_wrong"), number(smoothed[1], 4))
         st.metric(t("home.metric_gap"), number(gap))
         if regime in NOTICE_ICONS:
             notice = st.info if regime == "one_hot" else st.warning
@@ -60,8 +60,8 @@ def main() -> None:
             "one_hot": t("legend.one_hot"), "smoothed": t("legend.smoothed"),
             "true_class": t("legend.true_class"), "wrong_class": t("legend.wrong_class"),
         }), key="home_targets_chart", summary=t("summary.targets", K=num_classes, true=f"{smoothed[0]:.4f}",
-                                                 wrong=f"{smoothed[1]:.4f}", gap=number(gap)))
-        st.caption(t(f"home.caption.{regime}", true=f"{smoothed[0]:.4f}", wrong=f"{smoothed[1]:.4f}", gap=number(gap)))
+                                                 wrong=number(smoothed[1], 4), gap=number(gap)))
+        st.caption(t(f"home.caption.{regime}", true=f"{smoothed[0]:.4f}", wrong=number(smoothed[1], 4), gap=number(gap)))
     with left:
         picture(num_classes, eps, prior, regime, gap)
         st.page_link(lesson.path(lesson.LESSON[1].name), label=t("home.start"), icon=":material/play_circle:")

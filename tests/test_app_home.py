@@ -109,3 +109,17 @@ def test_garbage_query_falls_back_with_a_notice(app_test, query):
     at = app_test(**query)
     assert_url_values_ignored(at, query)
     assert at.number_input(key="home_K").value == 10 and at.slider(key="home_eps").value == 0.1
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_tiny_eps_shows_its_wrong_class_target_and_no_float64_promise(app_test, lang):
+    """At ε = 1e-15 the wrong classes' target is not printed as 0.0000, and the caption's 'converges to the gap'
+    says exact arithmetic, since float64 stops the run short of it (the picture's sentence says where)."""
+    at = app_test("home", eps="1e-15", K="10", lang=lang)
+    no_exception(at)
+    wrong = core.smooth_targets(0, 10, 1e-15)[1]
+    assert metric(at, "home.metric_wrong", lang) == number(wrong, 4) != "0.0000"
+    gap = core.optimal_logit_gap(10, 1e-15)
+    expected = lookup(lang, "home.caption.favours_true", true=f"{1 - wrong * 9:.4f}", wrong=number(wrong, 4), gap=number(gap))
+    assert expected in [c.value for c in at.caption]
+    assert ("exact arithmetic" if lang == "en" else "精确算术") in expected
