@@ -134,7 +134,7 @@ def active_scene(page: str) -> tuple[str, int, str] | None:
     """(code, scene index, role) if this run shows `page` as the scene of a lesson (the URL names the lesson
     this session is in and `page` is the scene's page), else None."""
     state = st.session_state.get(STATE)
-    if not state or st.query_params.get(LESSON_URL) != state["code"]:
+    if not state or not state.get("code") or st.query_params.get(LESSON_URL) != state["code"]:
         return None
     if st.query_params.get(SCENE_URL) != str(state["index"] + 1):
         return None
