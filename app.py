@@ -2,6 +2,7 @@
 
 import html
 import os
+import time
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -20,7 +21,19 @@ ICON = str(Path(__file__).with_name("assets") / "icon.png")
 SHELL_PARAMS = (Param(LANGUAGE_KEY, "lang", DEFAULT_LANGUAGE, one_of(LANGUAGES), "en | zh"),
                 Param(PRESENT_KEY, "present", False, one_of((False, True)), "True | False"))
 # presenter mode: every rem-sized text a third larger (Streamlit sizes its text in rem)
-PRESENTER_CSS = "<style>html { font-size: 1.3rem; }</style>"
+PRESENTER_CSS = ("<style>html { font-size: 1.3rem; }\n"
+                 # a compact header band: the title shares the row of the header's two buttons, which float over it
+                 "[data-testid='stHeader'] { background: transparent; height: 2.6rem; pointer-events: none; }\n"
+                 "[data-testid='stHeader'] button, [data-testid='stHeader'] a { pointer-events: auto; }\n"
+                 "[data-testid='stMainBlockContainer'] { padding-top: 0.9rem; padding-bottom: 4rem; }\n"
+                 # titles on one line at 1024 pixels; less air between blocks, so the main chart fits the first screen
+                 "[data-testid='stMainBlockContainer'] h1 { font-size: 1.75rem; padding: 0 0 0.2rem; }\n"
+                 "[data-testid='stMainBlockContainer'] h2 { font-size: 1.4rem; padding: 0.4rem 0 0.2rem; }\n"
+                 "[data-testid='stMainBlockContainer'] h3 { font-size: 1.2rem; padding: 0.3rem 0 0.2rem; }\n"
+                 "[data-testid='stMainBlockContainer'] [data-testid='stVerticalBlock'] { gap: 0.7rem; }\n"
+                 "</style>")
+STYLED_KEY = "styles_sent"
+STYLE_WAIT_S = 0.5   # long enough for a browser to fetch st.html's code on a loaded classroom server
 # a metric's value shrinks with the window instead of being cut off ("4.5108…") in a narrow column; it never
 # grows beyond Streamlit's own size (2.25rem, which presenter mode enlarges like all text)
 # heavy work's progress (widgets.work_slot) is pinned under the header, in view wherever the page is scrolled
@@ -87,12 +100,23 @@ def show_to_the_room(link: str) -> None:
     right.image(qr_code(link), width=360)
 
 
+def styles() -> None:
+    """The app's styles, drawn first, before anything else: a presenter link drew its page at 16 px and then jumped to
+    20.8 px when they arrived. A browser fetches the code that draws st.html on its first use, ~0.2 s after the
+    page's title is drawn; so a presenter-mode session's first run waits a moment after sending them."""
+    st.html(BASE_CSS + (PRESENTER_CSS if presenting() else ""))
+    if presenting() and not st.session_state.get(STYLED_KEY):
+        st.session_state[STYLED_KEY] = True
+        time.sleep(STYLE_WAIT_S)
+
+
 def main() -> None:
     process.one_blas_thread_once()
     leave_legacy_pages_mode()
     rejected = seed_from_url(SHELL_PARAMS)
     st.set_page_config(page_title="Label Smoothing Lab", page_icon=ICON, layout="wide",
                        initial_sidebar_state="collapsed" if presenting() else "auto")
+    styles()
     navigation = st.navigation(lesson.pages(), position="hidden")
     # a lesson scene named by the URL or a scene button: entered before any widget is drawn (may switch page)
     rejected += scenes.follow_url(navigation.url_path or lesson.LESSON[0].name) + scenes.pending_notices()
@@ -102,9 +126,6 @@ def main() -> None:
         st.segmented_control("Language · 语言", LANGUAGES, key=LANGUAGE_KEY, format_func=LANGUAGE_NAMES.get,
                              required=True, persist_state="session")
         st.toggle(t("shell.present"), key=PRESENT_KEY, help=t("shell.present_help"), persist_state="session")
-    st.html(BASE_CSS)
-    if presenting():
-        st.html(PRESENTER_CSS)
     write_to_url(SHELL_PARAMS)
     with inside_shell(rejected):
         scenes.navigation_bar()

@@ -37,7 +37,8 @@ def logit_step_figure(step_one_hot: np.ndarray, step_smoothed: np.ndarray, label
                                          (step_smoothed, "smoothed", palette.SMOOTHED, palette.SMOOTHED_PATTERN)):
         fig.add_trace(go.Bar(x=ticks, y=values, name=text[key], marker=dict(color=colour, pattern=dict(shape=pattern)),
                              texttemplate="%{y:+.3f}", textposition="outside"))
-    fig.update_layout(barmode="group")
+    # every label the same size and never under 14 px: Plotly shrank each to its bar's width (10 px on a projector)
+    fig.update_layout(barmode="group", bargap=0.15, bargroupgap=0.05, uniformtext=dict(minsize=14, mode="show"))
     fig.update_xaxes(type="category")
     fig.update_yaxes(range=[-1.15, 1.15], zeroline=True)
     return layout(fig, text["title"], text["x"], text["y"], height=HEIGHTS["grad"])

@@ -9,7 +9,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from .. import palette
-from .style import HEIGHTS, layout
+from .style import HEIGHTS, PANEL_SPACING, layout
 
 TEMPERATURE_HEIGHT = 420   # pixels
 
@@ -44,7 +44,7 @@ def similarity_figure(similarity: np.ndarray, text: dict[str, str]) -> go.Figure
     right, on one colour scale from 0 to the larger maximum. text: title, one_hot, smoothed, x, y, colour."""
     classes = [str(k) for k in range(similarity.shape[1])]
     top = float(similarity.max())
-    fig = make_subplots(rows=1, cols=2, subplot_titles=(text["one_hot"], text["smoothed"]), horizontal_spacing=0.12)
+    fig = make_subplots(rows=1, cols=2, subplot_titles=(text["one_hot"], text["smoothed"]), horizontal_spacing=PANEL_SPACING)
     for col, (matrix, name) in enumerate(zip(similarity, (text["one_hot"], text["smoothed"])), start=1):
         fig.add_trace(go.Heatmap(z=matrix, x=classes, y=classes, zmin=0.0, zmax=top, colorscale="Blues", name=name,
                                  showscale=col == 2, colorbar=dict(title=dict(text=text["colour"], side="right")),

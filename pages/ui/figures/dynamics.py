@@ -9,7 +9,7 @@ from plotly.subplots import make_subplots
 
 from .. import palette
 from ..formatting import compact_count
-from .style import HEIGHTS, Animated, class_ticks, growing, layout, play_pause, typed_array
+from .style import DECADES, HEIGHTS, PANEL_SPACING, Animated, class_ticks, growing, layout, play_pause, typed_array
 
 RUN_STYLE = {  # run index in Comparison arrays -> (colour, dash, legend text key)
     0: (palette.ONE_HOT, palette.ONE_HOT_DASH, "one_hot"),
@@ -21,7 +21,7 @@ REPLAY_FRAME_MS = 80   # Play's pace: one recorded frame every 80 ms
 def _step_axis(fig: go.Figure, log_steps: bool, total_steps: int) -> None:
     """The step axis always spans the whole run, so a live run grows into a fixed frame."""
     if log_steps:
-        fig.update_xaxes(type="log", range=[0.0, float(np.log10(max(total_steps, 10)))])
+        fig.update_xaxes(type="log", range=[0.0, float(np.log10(max(total_steps, 10)))], **DECADES)
     else:
         fig.update_xaxes(type="linear", range=[0, total_steps])
 
@@ -95,7 +95,7 @@ def probability_loss_figure(c, text: dict[str, str], log_steps: bool = False) ->
     text: title, x, y_prob, y_loss, one_hot, smoothed, target, floor, prob_title, loss_title."""
     keep = c.drawn(log_steps)
     x = c.steps[keep]
-    fig = make_subplots(rows=1, cols=2, subplot_titles=(text["prob_title"], text["loss_title"]), horizontal_spacing=0.12)
+    fig = make_subplots(rows=1, cols=2, subplot_titles=(text["prob_title"], text["loss_title"]), horizontal_spacing=PANEL_SPACING)
     end = [x[0], c.total_steps]
     for run in (0, 1):
         colour, dash, name_key = RUN_STYLE[run]
@@ -123,7 +123,7 @@ def wrong_gradient_figure(c, text: dict[str, str], log_steps: bool = False) -> g
         fig.add_trace(go.Scatter(x=c.steps[keep], y=c.wrong_gradient[keep, run], mode="lines", name=text[name_key],
                                  line=dict(color=colour, dash=dash, width=3)))
     _step_axis(fig, log_steps, c.total_steps)
-    fig.update_yaxes(type="log", exponentformat="power")
+    fig.update_yaxes(type="log", **DECADES)
     return layout(fig, text["title"], text["x"], text["y"], height=HEIGHTS["grad"])
 
 
@@ -138,7 +138,7 @@ def replay_figure(c, text: dict[str, str]) -> go.Figure:
 
     text: title, logits_title, probs_title, x, y_logit, y_prob, one_hot, smoothed, play, pause, step."""
     ticks = class_ticks(c.shown_classes.size)   # the shown classes are 0 … C−1, class 0 true
-    fig = make_subplots(rows=1, cols=2, subplot_titles=(text["logits_title"], text["probs_title"]), horizontal_spacing=0.1)
+    fig = make_subplots(rows=1, cols=2, subplot_titles=(text["logits_title"], text["probs_title"]), horizontal_spacing=PANEL_SPACING)
 
     def bars(frame: int) -> list[dict]:
         traces = []

@@ -6,7 +6,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from .. import palette
-from .style import HEIGHTS, MAX_BARS, class_ticks, layout
+from .style import DECADES, HEIGHTS, MAX_BARS, class_ticks, layout
 
 CURVE_SHADES = ("#56B4E9", "#0072B2", "#CC79A7", "#D55E00", "#009E73", "#E69F00")
 
@@ -37,7 +37,7 @@ def gap_curves_figure(curves: list[tuple[str, str, np.ndarray, np.ndarray]], mar
     if marker is not None and np.all(np.isfinite(marker)):
         fig.add_trace(go.Scatter(x=[marker[0]], y=[marker[1]], mode="markers", name=text["current"],
                                  marker=dict(symbol="star", size=16, color=palette.TRUE_CLASS, line=dict(width=1, color="white"))))
-    fig.update_xaxes(type="log" if log_x else "linear")
+    fig.update_xaxes(**(dict(type="log", **DECADES) if log_x else dict(type="linear")))
     return layout(fig, text["title"], text["x"], text["y"], height=HEIGHTS["gap"])
 
 

@@ -7,14 +7,14 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from .. import palette
-from .style import HEIGHTS, layout
+from .style import HEIGHTS, PANEL_SPACING, layout
 
 
 def landscape_figure(scape, text: dict[str, str]) -> go.Figure:
     """Contours of log(1 + loss) over the gap plane, one-hot (left) and smoothed (right), with each run's
     gradient-descent path (the part on the grid) and, on the right, the closed-form minimum.
     text: title, x, y, one_hot, smoothed, path, start, end, minimum, loss."""
-    fig = make_subplots(rows=1, cols=2, subplot_titles=(text["one_hot"], text["smoothed"]), horizontal_spacing=0.1)
+    fig = make_subplots(rows=1, cols=2, subplot_titles=(text["one_hot"], text["smoothed"]), horizontal_spacing=PANEL_SPACING)
     shade_one_hot, shade_smoothed = scape.shading   # a property that computes both: read it once
     for col, key, shading, path, colour, dash in (
             (1, "one_hot", shade_one_hot, scape.path_one_hot, palette.ONE_HOT, palette.ONE_HOT_DASH),

@@ -6,7 +6,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from .. import palette
-from .style import HEIGHTS, layout
+from .style import DECADES, HEIGHTS, PANEL_SPACING, layout
 
 
 def regulariser_terms_figure(terms, current_gap: float, text: dict[str, str]) -> go.Figure:
@@ -29,7 +29,7 @@ def label_dropout_figure(dropout, text: dict[str, str]) -> go.Figure:
     exact smoothed loss. Right: the gradient's error against 1/sqrt(N). text: title, x, y_loss, y_error,
     mean, band, exact, error, reference, loss_title, error_title."""
     n = dropout.draws
-    fig = make_subplots(rows=1, cols=2, subplot_titles=(text["loss_title"], text["error_title"]), horizontal_spacing=0.12)
+    fig = make_subplots(rows=1, cols=2, subplot_titles=(text["loss_title"], text["error_title"]), horizontal_spacing=PANEL_SPACING)
     fig.add_trace(go.Scatter(x=n, y=dropout.band_high, mode="lines", line=dict(width=0), name=f"{text['band']} (+)",
                              showlegend=False, hoverinfo="skip"), row=1, col=1)
     fig.add_trace(go.Scatter(x=n, y=dropout.band_low, mode="lines", line=dict(width=0),
@@ -43,7 +43,7 @@ def label_dropout_figure(dropout, text: dict[str, str]) -> go.Figure:
                              line=dict(color=palette.WRONG_CLASS, width=3)), row=1, col=2)
     fig.add_trace(go.Scatter(x=n, y=dropout.reference_error, mode="lines", name=text["reference"],
                              line=dict(color=palette.REFERENCE, dash=palette.THEORY_DASH, width=2)), row=1, col=2)
-    fig.update_xaxes(type="log")
-    fig.update_yaxes(type="log", exponentformat="power", row=1, col=2)
+    fig.update_xaxes(type="log", **DECADES)
+    fig.update_yaxes(type="log", **DECADES, row=1, col=2)
     fig = layout(fig, text["title"], text["x"], text["y_loss"], height=HEIGHTS["prob"])
     return fig.update_yaxes(title_text=text["y_error"], row=1, col=2)

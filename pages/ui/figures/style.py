@@ -15,6 +15,15 @@ HEIGHTS = {"targets": 360, "gap": 460, "logits": 460, "prob": 400, "grad": 380, 
            "similarity": 460}  # pixels
 MARGIN = dict(l=60, r=20, t=50, b=40)
 LEGEND_BELOW = dict(orientation="h", yanchor="top", y=-0.28, xanchor="left", x=0.0)
+# between two panels side by side, of the figure's width: room for the right panel's tick labels and axis
+# title in presenter mode's larger type (at 0.1 the title was drawn over the left panel)
+PANEL_SPACING = 0.2
+# a log axis labelled at its decades only, as powers of ten (10⁻⁴, not "100µ"): the small labels between decades
+# ("1000 2 5") read as one number from the back of a room
+DECADES = dict(dtick=1, exponentformat="power", minor=dict(ticks="outside", ticklen=4, dtick="D1", showgrid=False))
+# the toolbar shown while the mouse is over a chart keeps only the PNG export and the reset (drag still zooms):
+# with all eight tools it ran across a chart's title, also while a teacher pointed at the chart or pressed Run
+MODEBAR = dict(remove=["zoom", "pan", "select", "lasso", "zoomin", "zoomout", "autoscale"])
 
 PRESENTER_FONT = 1.45   # factors for a projector at the back of a classroom
 PRESENTER_LINE = 1.6
@@ -33,6 +42,7 @@ def layout(fig: go.Figure, title: str, x_title: str, y_title: str, height: int =
         font=FONT,
         legend=LEGEND_BELOW,
         hovermode="x unified",
+        modebar=MODEBAR,
     )
     fig.update_xaxes(title_text=x_title)
     fig.update_yaxes(title_text=y_title)

@@ -8,7 +8,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from .. import palette
-from .style import FONT, HEIGHTS, MARGIN, layout
+from .style import FONT, HEIGHTS, MARGIN, MODEBAR, PANEL_SPACING, layout
 
 TRAINING_RUNS = {  # run name -> (colour, dash, fill pattern)
     "one_hot": (palette.ONE_HOT, palette.ONE_HOT_DASH, palette.ONE_HOT_PATTERN),
@@ -43,7 +43,7 @@ def reliability_figure(rel, run: str, text: dict[str, str]) -> go.Figure:
     # the title at the very top and the legend between it and the panels: below the panels the legend ran into
     # the x axis title once text grew (presenter mode); room for three legend rows in a narrow column
     fig.update_layout(title=dict(text=text["title"], x=0.0, xanchor="left", yref="container", y=0.985, yanchor="top"),
-                      height=HEIGHTS["reliability"] + 60, margin=dict(MARGIN, t=150), font=FONT, bargap=0.0,
+                      height=HEIGHTS["reliability"] + 60, margin=dict(MARGIN, t=150), font=FONT, bargap=0.0, modebar=MODEBAR,
                       legend=dict(orientation="h", yanchor="bottom", y=1.03, xanchor="left", x=0.0))
     fig.update_xaxes(range=[0, 1], row=1, col=1)
     fig.update_xaxes(range=[0, 1], title_text=text["x"], row=2, col=1)
@@ -59,7 +59,7 @@ def learning_curves_figure(runs: dict, text: dict[str, str]) -> go.Figure:
 
     text: title, x, loss, accuracy, one_hot, smoothed, train, test.
     """
-    fig = make_subplots(rows=1, cols=2, horizontal_spacing=0.1)
+    fig = make_subplots(rows=1, cols=2, horizontal_spacing=PANEL_SPACING)
     for name, run in runs.items():
         colour, dash, _ = TRAINING_RUNS[name]
         for split, loss, acc, width, opacity in (("test", run.test_loss, run.test_accuracy, 3, 1.0),
@@ -71,7 +71,7 @@ def learning_curves_figure(runs: dict, text: dict[str, str]) -> go.Figure:
             fig.add_trace(go.Scatter(x=run.epochs, y=acc, mode="lines", name=f"{label} · {text['accuracy']}", line=style,
                                      opacity=opacity, legendgroup=label, showlegend=False), row=1, col=2)
     fig.update_layout(title=dict(text=text["title"], x=0.0, xanchor="left"), height=HEIGHTS["curves"], margin=MARGIN,
-                      font=FONT, hovermode="x unified",
+                      font=FONT, hovermode="x unified", modebar=MODEBAR,
                       legend=dict(orientation="h", yanchor="top", y=-0.22, xanchor="left", x=0.0))
     fig.update_xaxes(title_text=text["x"])
     fig.update_yaxes(title_text=text["loss"], rangemode="tozero", row=1, col=1)
