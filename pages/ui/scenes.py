@@ -179,6 +179,9 @@ def navigation_bar() -> None:
         st.session_state.pop(STATE, None)   # expired while open: nothing to step through or back to
         return
     index, count = state["index"], len(lesson.scenes)
+    # above Streamlit's header (z-index 999990), which a compact presenter layout lets reach over the bar: else the
+    # header's transparent toolbar takes the clicks meant for the scene buttons
+    st.html("<style>.st-key-scene_bar { position: relative; z-index: 999991; }</style>")
     with st.container(horizontal=True, vertical_alignment="center", key="scene_bar", gap="small"):
         if state["role"] == PRESENTER:
             st.button(t("scenes.previous"), key="scene_prev", icon=":material/arrow_back:", disabled=index == 0,
