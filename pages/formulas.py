@@ -8,13 +8,13 @@ from pages.ui import lesson
 from pages.ui.i18n import t
 from pages.ui.shell import begin_page
 
-# (catalogue key of the heading, the formula, the page that shows it); two to a row, so the sheet fits one
-# 1024×768 screen in presenter mode too
+# (catalogue key of the heading, the formula, the page that shows it); one row each, heading and link beside the
+# formula, written narrow enough for a 1024-pixel screen with the sidebar open, so the sheet fits one screen
 SHEET = (
     ("formulas.targets",
-     r"\begin{aligned}\varepsilon/K:&\quad q'_k = (1-\varepsilon)\,\delta_{k,y} + \frac{\varepsilon}{K}\\"
-     r"\varepsilon/(K-1):&\quad q'_k = (1-\varepsilon)\,\delta_{k,y} + \frac{\varepsilon}{K-1}\,(1-\delta_{k,y})"
-     r"\end{aligned}", "conventions"),
+     r"\begin{aligned}q'_k &= (1-\varepsilon)\,\delta_{k,y} + \varepsilon\,u_k\\"
+     r"\varepsilon/K:\quad u_k &= \tfrac{1}{K}\\"
+     r"\varepsilon/(K-1):\quad u_k &= \tfrac{1-\delta_{k,y}}{K-1}\end{aligned}", "conventions"),
     ("formulas.gradient", r"\frac{\partial L}{\partial z_i} = p_i - q_i \;\in [-1,\,1]", "derivation"),
     ("formulas.gap",
      r"\begin{aligned}\varepsilon/K:&\quad g^* = \log\Big(1 + \frac{K(1-\varepsilon)}{\varepsilon}\Big)\\"
@@ -25,12 +25,11 @@ SHEET = (
 
 def main() -> None:
     begin_page("formulas", ())
-    for row in (SHEET[:2], SHEET[2:]):
-        for column, (heading, formula, page) in zip(st.columns(2, gap="medium"), row):
-            with column.container(border=True):
-                st.markdown(f"**{t(heading)}**")
-                st.latex(formula)
-                st.page_link(lesson.path(page), label=t("formulas.see", page=t(f"nav.{page}")), icon=":material/arrow_forward:")
+    for heading, formula, page in SHEET:
+        left, right = st.columns([5, 8], vertical_alignment="center", border=False)
+        left.markdown(f"**{t(heading)}**")
+        left.page_link(lesson.path(page), label=t(f"nav.{page}"), icon=":material/arrow_forward:")
+        right.latex(formula)
 
 
 main()
