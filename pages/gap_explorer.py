@@ -18,8 +18,8 @@ PARAMS = widgets.scene_params("gap", max_classes=1000) + (
     Param("gap_prior", "prior", "zipf", one_of(PRIOR_KINDS), " | ".join(PRIOR_KINDS), label="gap_explorer.prior_kind"),
     Param("gap_zipf", "zipf", 1.0, float_in(0.0, 3.0), "0 … 3"),
     Param("gap_predict", "predict", False, one_of((False, True)), "True | False", label="predict.toggle"),
-)
-PREDICT_CLASSES = 100   # the curve left out while the class predicts its optimal gap + tuple(Param(f"gap_w{k}", f"w{k}", 1.0, float_in(0.0, 1.0), "0 … 1") for k in range(CUSTOM_CLASSES))
+) + tuple(Param(f"gap_w{k}", f"w{k}", 1.0, float_in(0.0, 1.0), "0 … 1") for k in range(CUSTOM_CLASSES))
+PREDICT_CLASSES = 100   # the curve left out while the class predicts its optimal gap
 
 
 def curves_section(num_classes: int, eps: float, prior: str) -> None:

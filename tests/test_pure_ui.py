@@ -2,6 +2,7 @@
 hide= list, the CSV export's exact text and column names, and presenter mode on every kind of trace."""
 
 import numpy as np
+import plotly.graph_objects as go
 import pytest
 
 import lsr_core as core
@@ -92,7 +93,7 @@ def test_presenter_mode_on_every_kind_of_trace(index):
         size = getattr(getattr(small, "marker", None), "size", None)
         if isinstance(size, (int, float)):
             assert large.marker.size == size * 1.4
-    bare = figures.for_presenter(type(fig)())   # a figure with no size set gets the defaults, enlarged
+    bare = figures.for_presenter(go.Figure())   # a figure with no size set gets the defaults, enlarged
     assert bare.layout.font.size == round(15 * 1.45) and bare.layout.height == round(380 * 1.15)
 
 
