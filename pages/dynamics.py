@@ -80,11 +80,6 @@ def draw_charts(slots: dict, scene: core.Scene, texts: dict, log_steps: bool) ->
                     key=f"dyn_chart_{kind}")
 
 
-def gap_notes(result) -> dict[str, str]:
-    """The takeaway written on the gap chart: the optimum's value (as the metrics show it) and the one-hot law."""
-    return {"optimum_note": t("legend.optimum_note", gap=number(result.optimal_gap, 2)),
-            "one_hot_note": t("legend.one_hot_note")}
-
 
 def chart_slot(parent, kind: str):
     """A fixed-height place for one chart (taller in presenter mode, where the figures are taller)."""
@@ -182,7 +177,7 @@ def results(scene: core.Scene, log_steps: bool) -> None:
             st.markdown(t("dynamics.explain_gradient", floor=number(core.GRADIENT_FLOOR)))
             st.markdown(t("dynamics.explain_mean"))
 
-    texts["gap"] = texts["gap"] | gap_notes(result)
+    texts["gap"] = texts["gap"] | widgets.gap_chart_notes(result.optimal_gap)
     draw_charts(slots, scene, texts, log_steps)
     if replay_tab.open:
         replay_tab.caption(t("dynamics.replay_caption", shown=result.shown_classes.size, K=result.num_classes))

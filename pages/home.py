@@ -24,7 +24,7 @@ def picture(num_classes: int, eps: float, prior: str, regime: str, gap: float) -
     texts = {"title": t("home.picture_title"), "x": t("axis.step"), "y": t("axis.gap"),
              "one_hot": t("legend.one_hot"), "smoothed": t("legend.smoothed"), "optimum": t("legend.optimum"),
              "theory": t("legend.one_hot_theory"), "run": t("dynamics.run"), "pause": t("dynamics.pause"),
-             "optimum_note": t("legend.optimum_note", gap=number(gap, 2)), "one_hot_note": t("legend.one_hot_note")}
+             **widgets.gap_chart_notes(gap)}
     c = compute.comparison(scene)
     # chosen by what the run did (lsr_core.claims): reached the optimum, still on its way, or stopped by float64
     sentences = core.claims.home_sentences(num_classes, eps, prior, PICTURE_RATE, c.steps, c.gap[:, 1])

@@ -8,6 +8,7 @@ import streamlit as st
 import lsr_core as core
 
 from .charts import presenting
+from .formatting import number
 from .i18n import option_labels, t
 from .params import Param, float_in, int_in, one_of
 
@@ -62,6 +63,11 @@ def heavy_work_callbacks(slot, label: str, seconds: float) -> dict:
         slot.info(t(f"compute.wait_{reason}", waiting=waiting), icon=":material/hourglass_top:")
 
     return {"on_progress": on_progress, "on_wait": on_wait}
+
+
+def gap_chart_notes(optimal_gap: float) -> dict[str, str]:
+    """The takeaway written on a gap chart (Home's, Watch the logits'): the optimum's value and the one-hot law."""
+    return {"optimum_note": t("legend.optimum_note", gap=number(optimal_gap, 2)), "one_hot_note": t("legend.one_hot_note")}
 
 
 WORK_SLOT_KEY = "work_progress"
