@@ -165,6 +165,51 @@ def test_the_file_survives_a_reopen(path):
         assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
 
+def test_the_owner_key_by_hand(store, path):
+    key = ps.new_owner_key()
+    assert ps.OWNER_KEY.fullmatch(key) and key != ps.new_owner_key()
+    code = store.create_lesson(SCENE, owner_key=key)
+    assert store.owns(code, key) and SQLiteStore(path).owns(code, key)   # another connection, the same answer
+    other = ps.new_owner_key()
+    for wrong in (other, key.lower() if key.lower() != key else key.upper(), key[:-1], key + "A", "", None, 12,
+                  " " + key, key.encode()):
+        assert not store.owns(code, wrong), wrong
+    keyless = store.create_lesson(SCENE)   # no owner key: no key opens it
+    assert not store.owns(keyless, key) and not store.owns(keyless, other)
+    with sqlite3.connect(path) as db:      # only the digest is kept
+        assert key not in " ".join(str(v) for row in db.execute("SELECT * FROM lessons") for v in row)
+    for bad in ("short", key + "=", "<b>" + key[3:]):
+        with pytest.raises(ValueError):
+            store.create_lesson(SCENE, owner_key=bad)
+    with pytest.raises(Refusal, match="unknown"):
+        store.owns(next(c for c in ("AAAAAA", "BBBBBB") if c not in (code, keyless)), key)
+    with pytest.raises(Refusal, match="code"):
+        store.owns("<b>", key)
+
+
+def test_the_owner_key_expires_with_its_lesson(path):
+    clock = Clock()
+    store = SQLiteStore(path, clock=clock)
+    key = ps.new_owner_key()
+    code = store.create_lesson(SCENE, owner_key=key)
+    clock.now += ps.LESSON_SECONDS
+    with pytest.raises(Refusal, match="expired"):
+        store.owns(code, key)
+
+
+def test_a_file_from_before_owner_keys_gets_the_column(path):
+    with sqlite3.connect(path) as db:   # the schema as it was
+        db.execute("CREATE TABLE lessons (code TEXT PRIMARY KEY, created REAL NOT NULL, scenes TEXT NOT NULL)")
+        db.execute("INSERT INTO lessons VALUES ('AB23CD', 1e12, '[]')")
+    store = SQLiteStore(path, clock=lambda: 1e12)
+    assert store.lesson("AB23CD").scenes == () and not store.owns("AB23CD", ps.new_owner_key())
+    key = ps.new_owner_key()
+    assert store.owns(store.create_lesson(SCENE, owner_key=key), key)
+    SQLiteStore(path)   # opened again: the column is there once
+    with sqlite3.connect(path) as db:
+        assert [row[1] for row in db.execute("PRAGMA table_info(lessons)")] == ["code", "created", "scenes", "owner"]
+
+
 def test_the_path_comes_from_the_environment(tmp_path, monkeypatch):
     monkeypatch.setenv(ps.DB_VARIABLE, str(tmp_path / "elsewhere" / "x.sqlite3"))
     assert SQLiteStore().path == tmp_path / "elsewhere" / "x.sqlite3"

@@ -8,8 +8,10 @@ from streamlit.testing.v1 import AppTest
 
 from pages.ui import scenes
 from pages.ui.i18n import LANGUAGES, load_catalogue, lookup
-from pages.ui.poll_store import DB_VARIABLE, Scene, SQLiteStore
+from pages.ui.poll_store import DB_VARIABLE, Scene, SQLiteStore, new_owner_key
 from tests.apptest_checks import no_exception
+
+KEY = new_owner_key()   # the lessons' owner key: what the presenter's link carries
 
 SCENES = (Scene("dynamics", (("K", "5"), ("eps", "0.2")), "en", True),
           Scene("gap_explorer", (("hide", "K"),), "zh", True),
@@ -24,7 +26,7 @@ def store(tmp_path, monkeypatch):
 
 @pytest.fixture
 def code(store):
-    code = store.create_lesson(SCENES[0])
+    code = store.create_lesson(SCENES[0], owner_key=KEY)
     for scene in SCENES[1:]:
         store.add_scene(code, scene)
     return code
@@ -39,9 +41,10 @@ def position(at) -> list[str]:
 
 
 def test_the_presenter_steps_through_the_scenes(app_test, code):
-    at = app_test(lesson=code, scene="1", present="True")
+    at = app_test(lesson=code, scene="1", present="True", owner=KEY)
     no_exception(at)
     assert at.query_params["lesson"] == code and at.query_params["scene"] == "1"
+    assert "owner" not in at.query_params          # read, then out of the URL (the projector's address bar)
     assert at.session_state["dyn_K"] == 5 and at.session_state["dyn_eps"] == 0.2 and at.session_state["present"]
     assert position(at) == [f"Scene **1** of 3 · {code}"]
     assert at.button(key="scene_prev").disabled and not at.button(key="scene_next").disabled
@@ -131,8 +134,12 @@ def test_a_teacher_adds_scenes_from_the_sidebar(app_test, store):
     assert [s.page for s in lesson.scenes] == ["dynamics"]
     assert dict(lesson.scenes[0].query) == {"K": "7", "hide": "eps"} and lesson.scenes[0].lang == "en"
     assert [m.value for m in at.sidebar.markdown if code in m.value]
-    presenter_link = [c.value for c in at.sidebar.code if f"lesson={code}" in c.value]
-    assert presenter_link and presenter_link[0].endswith(f"?lesson={code}&scene=1&present=True")
+    presenter_link = [c.value for c in at.sidebar.code if f"lesson={code}" in c.value and "owner=" in c.value]
+    key = at.session_state[scenes.OWNER_KEY]
+    assert len(presenter_link) == 1 and presenter_link[0].endswith(f"?lesson={code}&scene=1&present=True&owner={key}")
+    assert store.owns(code, key)
+    # every other link in the sidebar (the page's lesson link, the students' link) is without the key
+    assert [c.value for c in at.sidebar.code if key in c.value] == presenter_link
     at.switch_page("pages/landscape.py").run()
     at.sidebar.button(key="scene_add").click().run()
     assert [s.page for s in store.lesson(code).scenes] == ["dynamics", "landscape"]
@@ -202,3 +209,104 @@ def test_outside_a_lesson_the_poll_does_nothing(store, code):
     outsider.run().button(key="answer").click().run()
     assert not outsider.exception and not outsider.warning
     assert store.counts(code, 0, "dynamics", "gap", ("up", "down")) == {"up": 0, "down": 0}
+
+
+# ---------------------------------------------------------------- who presents: the owner key, not present=True
+
+GAP_SCENE = Scene("gap_explorer", (("predict", "True"),), "en", True)   # K = 10: the question is K = 100's gap
+
+
+@pytest.fixture
+def gap_code(store):
+    return store.create_lesson(GAP_SCENE, owner_key=KEY)
+
+
+def poll_titles(at) -> list[str]:
+    """The titles of the class-predictions charts on the page (the presenter's view only)."""
+    import json
+
+    start = lookup("en", "poll.title", count=0).split("(")[0]
+    titles = [json.loads(chart.proto.spec)["layout"].get("title", {}).get("text", "") for chart in at.get("plotly_chart")]
+    return [title for title in titles if title.startswith(start)]
+
+
+def answer_and_reveal(at, choice: str):
+    at.radio(key="gap_guess_k100").set_value(choice).run()
+    no_exception(at)
+    at.button(key="gap_reveal").click().run()
+    no_exception(at)
+    return at
+
+
+def counts(store, code) -> dict:
+    from pages.ui.predict import GAP_BRACKETS
+
+    return {c: n for c, n in store.counts(code, 0, "gap_explorer", "k100", GAP_BRACKETS).items() if n}
+
+
+def test_present_true_gives_a_student_big_text_not_the_presenters_role(app_test, store, gap_code):
+    student = app_test(lesson=gap_code, scene="1", present="True")
+    no_exception(student)
+    assert student.session_state["present"] and student.query_params["present"] == "True"   # presenter styling
+    assert student.session_state[scenes.STATE]["role"] == scenes.STUDENT
+    assert not [b for b in student.button if b.key in ("scene_prev", "scene_next")] and student.button(key="scene_back")
+    answer_and_reveal(student, "3_6")
+    assert counts(store, gap_code) == {"3_6": 1}   # the answer is the class's
+    assert not poll_titles(student)                  # and the class's counts are not shown to a student
+    student.run()
+    assert not poll_titles(student) and counts(store, gap_code) == {"3_6": 1}
+
+
+def test_the_owner_key_makes_the_presenter_on_another_machine(app_test, store, gap_code):
+    answer_and_reveal(app_test(lesson=gap_code, scene="1"), "0_3")   # a student first
+    teacher = app_test(lesson=gap_code, scene="1", present="True", owner=KEY)
+    no_exception(teacher)
+    assert teacher.session_state[scenes.STATE]["role"] == scenes.PRESENTER and "owner" not in teacher.query_params
+    assert position(teacher) == [f"Scene **1** of 1 · {gap_code}"] and not alerts(teacher)
+    answer_and_reveal(teacher, "6_9")                     # the presenter's guess is not the class's
+    assert counts(store, gap_code) == {"0_3": 1}
+    assert poll_titles(teacher) == [lookup("en", "poll.title", count=1)]
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize("forged", ["wrong", "<script>alert(1)</script>", "", "x" * 5000, "lower"])
+def test_a_wrong_owner_key_is_a_student_with_the_usual_notice(app_test, store, gap_code, lang, forged):
+    key = {"wrong": new_owner_key(), "lower": KEY.lower() if KEY.lower() != KEY else KEY.upper()}.get(forged, forged)
+    at = app_test(lesson=gap_code, scene="1", present="True", owner=key, lang=lang)
+    no_exception(at)
+    assert at.session_state[scenes.STATE]["role"] == scenes.STUDENT and "owner" not in at.query_params
+    notices = [text for text in alerts(at) if "`owner`" in text]
+    start = load_catalogue(lang)["common.url_ignored"].split("{")[0]
+    assert len(notices) == 1 and notices[0].startswith(start), alerts(at)
+    assert lookup(lang, "scenes.allowed_owner") in notices[0] and "<script>" not in " ".join(m.value for m in at.markdown)
+    answer_and_reveal(at, "3_6")
+    assert counts(store, gap_code) == {"3_6": 1} and not poll_titles(at)
+
+
+def test_a_lesson_without_an_owner_key_has_no_presenter_but_its_builder(app_test, store):
+    code = store.create_lesson(GAP_SCENE)   # e.g. made before owner keys: nobody else can present it
+    at = app_test(lesson=code, scene="1", present="True", owner=KEY)
+    assert at.session_state[scenes.STATE]["role"] == scenes.STUDENT
+
+
+def test_the_builders_presenter_link_opens_the_presenter_in_another_session(app_test, store):
+    from urllib.parse import parse_qsl, urlsplit
+
+    builder = app_test("gap_explorer", predict="True")
+    builder.sidebar.button(key="scene_add").click().run()
+    no_exception(builder)
+    code = builder.session_state[scenes.OWNER]
+    link = next(c.value for c in builder.sidebar.code if "owner=" in c.value)
+    query = dict(parse_qsl(urlsplit(link).query))
+    assert query == {"lesson": code, "scene": "1", "present": "True", "owner": builder.session_state[scenes.OWNER_KEY]}
+    projector = app_test(**query)   # a new session: another tab or the projector's machine
+    no_exception(projector)
+    assert projector.session_state[scenes.STATE]["role"] == scenes.PRESENTER
+    assert position(projector) == [f"Scene **1** of 1 · {code}"] and "owner" not in projector.query_params
+    students = {name: value for name, value in query.items() if name != "owner"}
+    student = app_test(**students)
+    assert student.session_state[scenes.STATE]["role"] == scenes.STUDENT
+    answer_and_reveal(student, "3_6")
+    answer_and_reveal(projector, "0_3")
+    assert counts(store, code) == {"3_6": 1}
+    assert poll_titles(projector) == [lookup("en", "poll.title", count=1)] and not poll_titles(student)

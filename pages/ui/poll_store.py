@@ -12,12 +12,19 @@ one file, safe for the several app processes of `deploy/run_behind_nginx.py` on 
 every write one `BEGIN IMMEDIATE` transaction, a busy timeout instead of "database is locked"). Processes on
 several machines need a shared database behind the same interface (README, *The class's predictions*).
 
+A lesson may carry an *owner key*: a random secret the app draws when the teacher starts the lesson, kept here
+only as its SHA-256 digest. It is in the presenter's link (`&owner=…`), never in the students' link, and
+`owns(code, key)` says whether a key is that lesson's: it, not `present=True`, makes a session the lesson's
+presenter on another tab or machine.
+
 Everything that arrives from a URL or a browser is checked here, at the boundary, and refused with a
 `Refusal` that names the reason; a refused call stores nothing.
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 import os
 import re
@@ -36,6 +43,7 @@ CODE_LENGTH = 6
 CODE = re.compile(f"[{CODE_ALPHABET}]{{{CODE_LENGTH}}}")
 NAME = re.compile(r"[a-z][a-z0-9_]{0,39}")           # a page's or an item's name
 VOTER = re.compile(r"[0-9a-f]{32}")                  # secrets.token_hex(16)
+OWNER_KEY = re.compile(r"[A-Za-z0-9_-]{24}")         # new_owner_key(): secrets.token_urlsafe(18)
 
 LESSON_SECONDS = 24 * 3600        # a lesson code expires a day after it was issued
 MAX_SCENES = 30                   # scenes per lesson
@@ -45,6 +53,15 @@ MAX_CHOICES = 12                  # choices per item
 MAX_CHOICE_TEXT = 40
 MAX_ANSWERS = 5000                # answers per lesson (e.g. 100 students × 50 items)
 MAX_LESSONS = 2000                # live lessons on this server
+
+
+def new_owner_key() -> str:
+    """A fresh owner key for a lesson: 144 random bits, URL-safe (24 characters)."""
+    return secrets.token_urlsafe(18)
+
+
+def _digest(key: str) -> str:
+    return hashlib.sha256(key.encode("ascii")).hexdigest()
 
 
 class Refusal(ValueError):
@@ -126,7 +143,8 @@ class Store(Protocol):
     """What the app needs from a store of lessons and predictions (any backend: SQLite here; a shared
     database such as PostgreSQL, with the same tables, for processes on several machines)."""
 
-    def create_lesson(self, scene: Scene) -> str: ...
+    def create_lesson(self, scene: Scene, owner_key: str | None = None) -> str: ...
+    def owns(self, code: str, key: object) -> bool: ...
     def add_scene(self, code: str, scene: Scene) -> int: ...
     def lesson(self, code: str) -> Lesson: ...
     def record(self, code: str, scene: int, page: str, item: str, voter: str, choice: str,
@@ -135,7 +153,7 @@ class Store(Protocol):
 
 
 SCHEMA = """
-CREATE TABLE IF NOT EXISTS lessons (code TEXT PRIMARY KEY, created REAL NOT NULL, scenes TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS lessons (code TEXT PRIMARY KEY, created REAL NOT NULL, scenes TEXT NOT NULL, owner TEXT);
 CREATE TABLE IF NOT EXISTS answers (code TEXT NOT NULL, scene INTEGER NOT NULL, page TEXT NOT NULL,
     item TEXT NOT NULL, voter TEXT NOT NULL, choice TEXT NOT NULL, at REAL NOT NULL,
     PRIMARY KEY (code, scene, page, item, voter));
@@ -156,6 +174,9 @@ class SQLiteStore:
         with self._connect() as db:
             db.execute("PRAGMA journal_mode=WAL")   # readers never wait for the writer; kept in the file
             db.executescript(SCHEMA)
+            with _transaction(db):   # a file from before owner keys: add the column (once, whichever process is first)
+                if "owner" not in {row[1] for row in db.execute("PRAGMA table_info(lessons)")}:
+                    db.execute("ALTER TABLE lessons ADD COLUMN owner TEXT")
 
     def _connect(self) -> "_Closing":
         db = sqlite3.connect(self.path, timeout=self.busy_seconds, isolation_level=None)
@@ -164,9 +185,13 @@ class SQLiteStore:
         return _Closing(db)
 
     # ------------------------------------------------------------------ lessons
-    def create_lesson(self, scene: Scene) -> str:
-        """Issue a new code for a lesson that starts with `scene`; expired lessons and their answers go."""
+    def create_lesson(self, scene: Scene, owner_key: str | None = None) -> str:
+        """Issue a new code for a lesson that starts with `scene`; expired lessons and their answers go.
+        `owner_key` (from `new_owner_key`) is kept as its digest: `owns` checks a key against it later. A lesson
+        created without one has no owner key (only the session that created it presents it)."""
         check_scene(scene)
+        if owner_key is not None and (not isinstance(owner_key, str) or not OWNER_KEY.fullmatch(owner_key)):
+            raise ValueError("create_lesson: the owner key is not one new_owner_key() draws")
         now = self.clock()
         with self._connect() as db, _transaction(db):
             expired = [row[0] for row in db.execute("SELECT code FROM lessons WHERE created <= ?", (now - LESSON_SECONDS,))]
@@ -178,8 +203,19 @@ class SQLiteStore:
                 code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
                 if db.execute("SELECT 1 FROM lessons WHERE code = ?", (code,)).fetchone() is None:
                     break
-            db.execute("INSERT INTO lessons VALUES (?, ?, ?)", (code, now, json.dumps([scene.to_json()])))
+            db.execute("INSERT INTO lessons (code, created, scenes, owner) VALUES (?, ?, ?, ?)",
+                       (code, now, json.dumps([scene.to_json()]), None if owner_key is None else _digest(owner_key)))
         return code
+
+    def owns(self, code: str, key: object) -> bool:
+        """Whether `key` (text from a URL: anything) is lesson `code`'s owner key. False for a malformed key or a
+        lesson created without one; Refusal, as `lesson`, for a malformed, forged or expired code."""
+        with self._connect() as db:
+            self._lesson(db, code)
+            stored = db.execute("SELECT owner FROM lessons WHERE code = ?", (code,)).fetchone()[0]
+        if stored is None or not isinstance(key, str) or not OWNER_KEY.fullmatch(key):
+            return False
+        return hmac.compare_digest(stored, _digest(key))
 
     def add_scene(self, code: str, scene: Scene) -> int:
         """Append `scene` to lesson `code`; its index (0-based)."""

@@ -5,10 +5,14 @@ The lesson is kept on the server (`poll_store`, the same SQLite file as the clas
 URL: the code is six characters a room can type from the projector, and the predictions need codes the
 server issued (a forged code is refused). A lesson expires a day after it was issued.
 
-Roles: the session that built the lesson, or that opened it with `present=True` in the link, is the
-*presenter*: it steps through the scenes (Previous / Next scene, ← / → keys) and sees the class's
+Roles: the session that built the lesson, or that opened it with the lesson's owner key (`owner=…`, in the
+presenter's link the builder shows, never in the students' link), is the *presenter*: it steps through the
+scenes (Previous / Next scene, ← / → keys), its guesses are not the class's, and it sees the class's
 predictions. Every other session is a *student*: it opens a scene from the students' link, may change
-everything, and has "Back to the lesson scene", which restores the scene's values.
+everything, and has "Back to the lesson scene", which restores the scene's values. `present=True` is only
+presenter *mode* (big text): a student who adds it to a link is still a student, answers and all. The key is
+taken out of the URL as soon as it is read, so it is not left in the projector's address bar, nor in any link
+the sidebar builds from the URL; a reloaded presenter tab opens the presenter's link again.
 """
 
 from __future__ import annotations
@@ -21,13 +25,14 @@ from . import lesson as lesson_order
 from .charts import PRESENT_KEY
 from .i18n import LANGUAGE_KEY, LANGUAGES, current_language, t
 from .params import HIDE_URL, int_in, parse_url_values
-from .poll_store import DB_VARIABLE, MAX_SCENES, Refusal, Scene, SQLiteStore
+from .poll_store import DB_VARIABLE, MAX_SCENES, Refusal, Scene, SQLiteStore, new_owner_key
 
-LESSON_URL, SCENE_URL = "lesson", "scene"
+LESSON_URL, SCENE_URL, OWNER_URL = "lesson", "scene", "owner"
 STATE = "_lesson"            # {"code", "index", "role"}: the scene this session is in (or last was in)
 GOTO = "_scene_goto"         # a scene index a button asked for, applied at the start of the next run
 RESTORE = "_scene_restore"   # {"page", "query"}: values the scene's page takes before its widgets are drawn
 OWNER = "_lesson_owner"      # the code of the lesson this session is building
+OWNER_KEY = "_lesson_owner_key"   # that lesson's owner key (for the presenter's link)
 VOTER = "_voter"             # this session's random, anonymous voter token
 PRESENTER, STUDENT = "presenter", "student"
 
@@ -57,10 +62,14 @@ def follow_url(page: str) -> list[tuple[str, str, str]]:
     """Called by the shell after `st.navigation` and before any widget: if the URL (or a scene button) names a
     scene this session is not in yet, enter it: its language (and presenter mode, for the presenter), then
     its page with its values (`st.switch_page`, which ends this run). Returns the rejected URL values (a
-    malformed, forged or expired code, a scene number the lesson lacks) for the page's notices."""
+    malformed, forged or expired code, a scene number the lesson lacks, an owner key that is not the lesson's)
+    for the page's notices."""
     goto = st.session_state.pop(GOTO, None)
     state = st.session_state.get(STATE)
     code_text, scene_text = st.query_params.get(LESSON_URL), st.query_params.get(SCENE_URL)
+    key_text = st.query_params.get(OWNER_URL)
+    if key_text is not None:   # read once, then out of the URL (and so out of every link built from it)
+        del st.query_params[OWNER_URL]
     if goto is None and code_text is None and scene_text is None:
         return []
     rejected = []
@@ -84,12 +93,16 @@ def follow_url(page: str) -> list[tuple[str, str, str]]:
             rejected.append((SCENE_URL, scene_text, f"1 … {count}"))
             index = 0
     index = min(max(int(index), 0), count - 1)
-    if goto is None and not rejected and state and state["code"] == code and state["index"] == index:
+    # the presenter: the session that built the lesson, or one that showed its owner key (present=True is only the
+    # big-text mode: a student who adds it is still a student)
+    was_presenter = bool(state) and state["code"] == code and state["role"] == PRESENTER
+    keyed = goto is None and key_text is not None and _owns(code, key_text)
+    if goto is None and key_text is not None and not keyed:
+        rejected.append((OWNER_URL, key_text, t("scenes.allowed_owner")))
+    role = PRESENTER if (was_presenter or keyed or st.session_state.get(OWNER) == code) else STUDENT
+    if (goto is None and not rejected and state and state["code"] == code and state["index"] == index
+            and role == state["role"]):
         return []    # already in this scene: the student's own changes stay
-    if state and state["code"] == code:
-        role = state["role"]
-    else:
-        role = PRESENTER if (st.session_state.get(OWNER) == code or st.query_params.get("present") == "True") else STUDENT
     scene = lesson.scenes[index]
     st.session_state[STATE] = {"code": code, "index": index, "role": role}
     if scene.lang in LANGUAGES and (role == PRESENTER or (state is None and "lang" not in st.query_params)):
@@ -105,6 +118,13 @@ def follow_url(page: str) -> list[tuple[str, str, str]]:
     if st.session_state.get(PRESENT_KEY):
         query["present"] = "True"
     st.switch_page(lesson_order.path(scene.page), query_params=query)
+
+
+def _owns(code: str, key: str) -> bool:
+    try:
+        return store().owns(code, key)
+    except Refusal:   # expired between two reads: no presenter of it
+        return False
 
 
 def _forget_url() -> None:
@@ -207,6 +227,7 @@ def builder(page: str, params, query: dict[str, str]) -> dict[str, str] | None:
             lesson = store().lesson(own)
         except Refusal:
             st.session_state.pop(OWNER, None)
+            st.session_state.pop(OWNER_KEY, None)
     st.markdown(f"**{t('scenes.title')}**")
     urls = {param.url for param in params} | {HIDE_URL}
     scene = Scene(page, tuple((name, value) for name, value in query.items() if name in urls), current_language(),
@@ -216,8 +237,9 @@ def builder(page: str, params, query: dict[str, str]) -> dict[str, str] | None:
                  help=t("scenes.add_help")):
         try:
             if lesson is None:
-                own = store().create_lesson(scene)
-                st.session_state[OWNER] = own
+                key = new_owner_key()
+                own = store().create_lesson(scene, owner_key=key)
+                st.session_state[OWNER], st.session_state[OWNER_KEY] = own, key
             else:
                 store().add_scene(own, scene)
             lesson = store().lesson(own)
@@ -228,10 +250,13 @@ def builder(page: str, params, query: dict[str, str]) -> dict[str, str] | None:
         return None
     st.markdown(t("scenes.code", code=lesson.code, count=len(lesson.scenes)))
     base = (st.context.url or "").split("?")[0].rsplit("/", 1)[0]
-    st.code(f"{base}/?{LESSON_URL}={lesson.code}&{SCENE_URL}=1&present=True", language=None, wrap_lines=True)
+    key = st.session_state.get(OWNER_KEY)   # the presenter's link only: the students' link never has it
+    st.code(f"{base}/?{LESSON_URL}={lesson.code}&{SCENE_URL}=1&present=True" + (f"&{OWNER_URL}={key}" if key else ""),
+            language=None, wrap_lines=True)
     st.caption(t("scenes.presenter_help"))
     if st.button(t("scenes.new"), key="scene_new", icon=":material/restart_alt:"):
         st.session_state.pop(OWNER, None)
+        st.session_state.pop(OWNER_KEY, None)
         st.rerun()
     state = st.session_state.get(STATE)
     if state and state["code"] == lesson.code and active_scene(page):
