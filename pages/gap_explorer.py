@@ -22,6 +22,11 @@ PARAMS = widgets.scene_params("gap", max_classes=1000) + (
 PREDICT_CLASSES = 100   # the curve left out while the class predicts its optimal gap
 
 
+def answer_pending(num_classes: int) -> bool:
+    """Whether the page is at K = 100 while its optimal gap is still to be predicted: all that states it waits."""
+    return num_classes == PREDICT_CLASSES and bool(st.session_state.get("gap_predict")) and not predict.revealed("gap")
+
+
 def curves_section(num_classes: int, eps: float, prior: str) -> None:
     st.subheader(t("gap_explorer.curves_title"))
     a1, a2 = st.columns(2)
@@ -65,12 +70,15 @@ def curves_section(num_classes: int, eps: float, prior: str) -> None:
             predict.ask(guess)
         else:
             predict.show_feedback(guess)
-    st.caption(t("summary.gap_curves", K=num_classes, eps=f"{eps:.2f}",
-                 gap=number(gap))
+    st.caption(t("summary.gap_curves_pending" if answer_pending(num_classes) else "summary.gap_curves", K=num_classes,
+                 eps=f"{eps:.2f}", gap=number(gap))
                + " " + t("gap_explorer.conversion"))
 
     st.subheader(t("gap_explorer.sweep_title"))
     sweep_classes = sweep.num_classes
+    if hiding and sweep_classes == PREDICT_CLASSES:   # the sweep at K = 100 (or capped there) is the hidden curve
+        st.caption(t("predict.gap.pending"))
+        return
     charts.show(st, charts.built(figures.gap_curves_figure,
                                  [(t(f"conv.{prior}"), prior, sweep.eps, sweep.closed)], None, {
         "title": t("gap_explorer.sweep_chart", K=sweep_classes), "x": t("gap_explorer.axis_eps"), "y": t("axis.gap"),
@@ -144,6 +152,9 @@ def main() -> None:
     if eps == 0.0:
         st.info(t("gap_explorer.eps_zero"), icon=":material/all_inclusive:")
     curves_section(num_classes, eps, prior)
+    if answer_pending(num_classes):
+        write_to_url(PARAMS)
+        return
     st.divider()
     loss_section(num_classes, eps, prior)
     st.divider()

@@ -242,6 +242,61 @@ def test_gap_explorer_hides_the_k100_curves_until_the_reveal(app_test):
     assert any(n.startswith("K = 100") and "1000" not in n for n in names)
 
 
+def page_texts(at) -> str:
+    """Every text the page states (captions, markdown, alerts, metrics, chart titles and alternative texts)."""
+    import json
+
+    texts = [e.value for kind in ("caption", "markdown", "info", "success", "warning", "error") for e in getattr(at, kind)]
+    texts += [f"{m.label} {m.value}" for m in at.metric]
+    for chart in at.get("plotly_chart"):
+        texts += [chart.proto.alt if hasattr(chart.proto, "alt") else "",
+                  json.loads(chart.proto.spec)["layout"].get("title", {}).get("text", "")]
+    return "\n".join(texts)
+
+
+def chart_keys(at) -> list[str]:
+    return [chart.proto.id.rsplit("-", 1)[-1] for chart in at.get("plotly_chart")]
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_gap_explorer_at_k100_states_no_gap_until_the_reveal(app_test, lang):
+    """Setting K = 100 while its optimal gap is to be predicted gives the answer away nowhere: not in the summary
+    caption, the sweep (at K = 100), the loss against the gap or the optimal logits; all come back on Reveal."""
+    gap = closed_form_gap(100, 0.1, "uniform")
+    stated = (f"{gap:.6f}", f"{gap:.2f}", f"{gap:.1f}")   # 6.803505, 6.80, 6.8
+    at = app_test("gap_explorer", predict="True", prior="others", zipf="2.0", lang=lang)
+    at.number_input(key="gap_K").set_value(100).run()
+    no_exception(at)
+    texts = page_texts(at)
+    assert not [s for s in stated if s in texts], [line for line in texts.split("\n") if any(s in line for s in stated)]
+    assert lookup(lang, "predict.gap.pending") in texts
+    assert chart_keys(at) == ["gap_eps_chart"]          # the sweep, the loss and the logits wait for the reveal
+    assert at.query_params["K"] == "100" and at.query_params["prior"] == "others" and at.query_params["zipf"] == "2.0"
+    guesses(at)[0].set_value("6_9")
+    at.run()
+    at.button(key="gap_reveal").click().run()
+    no_exception(at)
+    texts = page_texts(at)
+    assert lookup(lang, "summary.gap_curves", K=100, eps="0.10", gap=f"{gap:.6f}") in texts
+    assert chart_keys(at) == ["gap_eps_chart", "gap_k_chart", "gap_sweep_chart", "gap_loss_chart", "gap_prior_chart"]
+    assert at.session_state["gap_prior"] == "others" and at.session_state["gap_zipf"] == 2.0   # kept while hidden
+    at.button(key="gap_again").click().run()           # guessing again: hidden again
+    assert chart_keys(at) == ["gap_eps_chart"] and not [s for s in stated if s in page_texts(at)]
+
+
+def test_gap_explorer_hides_the_sweep_capped_at_k100_until_the_reveal(app_test):
+    """At K = 1000 the sweep runs at K = 100 (compute.SWEEP_MAX_CLASSES): that is the hidden curve too."""
+    at = app_test("gap_explorer", predict="True", K="1000")
+    no_exception(at)
+    assert chart_keys(at) == ["gap_eps_chart", "gap_loss_chart", "gap_prior_chart"]   # K = 1000's own results stay
+    at.button(key="gap_reveal").click().run()
+    assert "gap_sweep_chart" in chart_keys(at)
+    without = app_test("gap_explorer", K="100")   # not predicting: everything, as before
+    assert chart_keys(without) == ["gap_eps_chart", "gap_k_chart", "gap_sweep_chart", "gap_loss_chart", "gap_prior_chart"]
+    assert lookup("en", "summary.gap_curves", K=100, eps="0.10", gap=f"{closed_form_gap(100, 0.1, 'uniform'):.6f}") \
+        in page_texts(without)
+
+
 def test_landscape_hides_the_paths_and_their_ends_until_the_reveal(app_test):
     at = app_test("landscape", predict="True")
     assert not at.metric and len(at.get("plotly_chart")) == 1
