@@ -36,8 +36,12 @@ STYLED_KEY = "styles_sent"
 STYLE_WAIT_S = 0.5   # long enough for a browser to fetch st.html's code on a loaded classroom server
 # a metric's value shrinks with the window instead of being cut off ("4.5108…") in a narrow column; it never
 # grows beyond Streamlit's own size (2.25rem, which presenter mode enlarges like all text)
+# labels, buttons and links wrap instead of hiding their end behind "…" in a narrow column (a metric's label, "+1 to
+# every logit", "Previous", Home's lesson links): a room cannot hover for the full text
 # heavy work's progress (widgets.work_slot) is pinned under the header, in view wherever the page is scrolled
 BASE_CSS = ("<style>[data-testid='stMetricValue'] { font-size: clamp(1.1rem, 2.1vw, 2.25rem); }\n"
+            ".stMarkdownEllipsis, .stMarkdownEllipsis *, [data-testid='stPageLink-NavLink'] span { white-space: normal !important;"
+            " overflow: visible !important; text-overflow: clip !important; }\n"
             ".st-key-work_progress { position: fixed; top: 4rem; left: 50%; transform: translateX(-50%); z-index: 999990;"
             " width: min(36rem, 90vw); }\n"
             ".st-key-work_progress > div:has(> *) { padding: 0.5rem 1rem; border-radius: 0.5rem;"

@@ -55,9 +55,26 @@ def question(result, logits: tuple[float, ...], label: int, eps: float, prior: s
                                    "other_scene": "by_hand.score_other_scene"})
 
 
+def shift_buttons(up, down) -> None:
+    """+1 and −1 to every logit (disabled where a logit would leave its slider's range), and what they show."""
+    b1, b2, b3 = st.columns([2, 2, 6], vertical_alignment="center")
+    b1.button(t("by_hand.shift_up"), key="hand_up", on_click=shift_all, args=(up,), disabled=up is None, width="stretch")
+    b2.button(t("by_hand.shift_down"), key="hand_down", on_click=shift_all, args=(down,), disabled=down is None,
+              width="stretch")
+    b3.caption(t("by_hand.shift_note"))
+
+
+def losses(result) -> None:
+    m1, m2, m3 = st.columns(3)
+    m1.metric(t("by_hand.loss_one_hot"), number(result.loss_one_hot, 4))
+    m2.metric(t("by_hand.loss_smoothed"), number(result.loss_smoothed, 4))
+    m3.metric(t("by_hand.p_true"), number(result.p_true, 4))
+
+
 def main() -> None:
     begin_page("by_hand", PARAMS)
-    prompts.show("by_hand")
+    aside = widgets.UnderChartOnProjector()   # on the projector: the sliders, then the charts, then the rest
+    aside(prompts.show, "by_hand")
     c1, c2, c3, c4, c5 = widgets.controls_box().columns([2, 2, 3, 3, 3])
     num_classes = widgets.classes_input(c1, "hand", max_classes=MAX_CLASSES)
     if st.session_state["hand_label"] >= num_classes:
@@ -69,17 +86,9 @@ def main() -> None:
                  on_change=apply_preset, index=None, placeholder=t("by_hand.preset_placeholder"))
     logits = logit_sliders(num_classes)
     up, down = (core.shift_logits(logits, delta, *LOGIT_RANGE) for delta in (1.0, -1.0))
-    b1, b2, b3 = st.columns([2, 2, 6], vertical_alignment="center")
-    b1.button(t("by_hand.shift_up"), key="hand_up", on_click=shift_all, args=(up,), disabled=up is None, width="stretch")
-    b2.button(t("by_hand.shift_down"), key="hand_down", on_click=shift_all, args=(down,), disabled=down is None,
-              width="stretch")
-    b3.caption(t("by_hand.shift_note"))
+    aside(shift_buttons, up, down)
     result = compute.by_hand(logits, label, eps, prior)
-
-    m1, m2, m3 = st.columns(3)
-    m1.metric(t("by_hand.loss_one_hot"), number(result.loss_one_hot, 4))
-    m2.metric(t("by_hand.loss_smoothed"), number(result.loss_smoothed, 4))
-    m3.metric(t("by_hand.p_true"), number(result.p_true, 4))
+    aside(losses, result)
     left, right = st.columns(2, gap="medium")
     charts.show(left, charts.built(figures.probabilities_figure, result.p, result.one_hot, result.smoothed, label, {
         "title": t("by_hand.prob_title"), "x": t("axis.class_plain"), "y": t("axis.probability"),
@@ -97,6 +106,7 @@ def main() -> None:
                 summary=t("summary.steps", one_hot=vector(result.step_one_hot), smoothed=vector(result.step_smoothed)))
             if predicting:
                 predict.show_feedback(guessing)
+    aside.flush()
     st.markdown(t("by_hand.explain"))
     st.dataframe({t("axis.class_plain"): [f"{k}★" if k == label else str(k) for k in range(num_classes)],
                   "z": result.logits, "p": result.p, t("by_hand.col_log_odds"): result.log_odds},

@@ -55,13 +55,15 @@ def snippets(num_classes: int, eps: float, prior: str) -> None:
     """Copy-ready code producing this scene's targets in PyTorch, Keras and optax."""
     uniform_eps = eps if prior == "uniform" else compute.equivalent(eps, num_classes, "others")
     tabs = st.tabs(["PyTorch", "Keras", "optax"])
-    tabs[0].code(f"import torch\n\nloss_fn = torch.nn.CrossEntropyLoss(label_smoothing={uniform_eps:.6g})  "
-                 f"# {t('conventions.snippet_same')}\n# loss = loss_fn(logits, labels)  # logits (N, {num_classes}), labels (N,)",
-                 language="python")
-    tabs[1].code(f"import keras\n\nloss_fn = keras.losses.CategoricalCrossentropy(label_smoothing={uniform_eps:.6g}, "
-                 f"from_logits=True)\n# loss = loss_fn(one_hot_labels, logits)", language="python")
+    # short lines, wrapped where still too long: a line scrolled sideways is cut on a projector
+    tabs[0].code(f"import torch\n\n# {t('conventions.snippet_same')}\n"
+                 f"loss_fn = torch.nn.CrossEntropyLoss(label_smoothing={uniform_eps:.6g})\n"
+                 f"# loss = loss_fn(logits, labels)  # logits (N, {num_classes}), labels (N,)",
+                 language="python", wrap_lines=True)
+    tabs[1].code(f"import keras\n\nloss_fn = keras.losses.CategoricalCrossentropy(\n    label_smoothing={uniform_eps:.6g}, "
+                 f"from_logits=True)\n# loss = loss_fn(one_hot_labels, logits)", language="python", wrap_lines=True)
     tabs[2].code(f"import optax\n\ntargets = optax.smooth_labels(one_hot_labels, alpha={uniform_eps:.6g})\n"
-                 f"loss = optax.softmax_cross_entropy(logits, targets).mean()", language="python")
+                 f"loss = optax.softmax_cross_entropy(logits, targets).mean()", language="python", wrap_lines=True)
 
 
 def shown(value) -> str:

@@ -225,7 +225,8 @@ def reference_table(reference) -> None:
 
 def main() -> None:
     begin_page("distillation", PARAMS)
-    prompts.show("distillation")
+    aside = widgets.UnderChartOnProjector()
+    aside(prompts.show, "distillation")
     settings, reference = controls(compute.distillation_references())
     if widgets.digits_missing():
         write_to_url(PARAMS)
@@ -237,8 +238,9 @@ def main() -> None:
     # the temperature the text below describes: a view (its control is drawn under the picture; its value is
     # already in session state, seeded from the URL by begin_page)
     temperature = float(st.session_state.get("distil_T") or PARAMS[2].default)
-    headline(d, temperature)   # then the picture, so that it starts in the projector's first screen
+    aside(headline, d, temperature)   # then the picture, so that it starts in the projector's first screen
     temperature_picture(d, reference)
+    aside.flush()   # on the projector the finding follows the picture: the chart is whole in the first screen
     temperature = float(st.select_slider(t("distillation.temperature"), TEMPERATURES, key="distil_T",
                                          format_func=lambda v: f"{v:g}", help=t("distillation.temperature_help"),
                                          persist_state="session"))

@@ -83,8 +83,8 @@ def draw_charts(slots: dict, scene: core.Scene, texts: dict, log_steps: bool) ->
 
 def chart_slot(parent, kind: str):
     """A fixed-height place for one chart (taller in presenter mode, where the figures are taller)."""
-    scale = figures.PRESENTER_HEIGHT if charts.presenting() else 1.0
-    return parent.container(height=round(figures.HEIGHTS[kind] * scale) + 16, border=False).empty()
+    height = figures.presenter_height(figures.HEIGHTS[kind]) if charts.presenting() else figures.HEIGHTS[kind]
+    return parent.container(height=height + 16, border=False).empty()
 
 
 TABS_KEY = "dyn_tabs"   # the open tab of the folded story (session state holds its label)
@@ -140,18 +140,25 @@ def readouts(c, scene: core.Scene) -> None:
                  f32=number(f32.freeze_gap, 2)))
 
 
-def results(scene: core.Scene, log_steps: bool) -> None:
-    """Everything computed from the scene; the readouts describe the finished scene."""
+def results(scene: core.Scene, log_steps: bool, aside: widgets.UnderChartOnProjector) -> None:
+    """Everything computed from the scene; the readouts describe the finished scene. What `aside` holds follows the
+    two main charts on the projector."""
     texts = figure_texts()
-    progress = st.container(height=64, border=False).empty()  # bar, notice or hint: same height
+    # bar, notice or hint: same height; on the projector the bar is pinned in view and the hint follows the charts
+    progress = widgets.work_slot() if charts.presenting() else st.container(height=64, border=False).empty()
     result = compute.comparison(scene, **widgets.heavy_work_callbacks(
         progress, t("dynamics.computing"), compute.dynamics_expected(scene)))
-    progress.caption(t("dynamics.run_hint", steps=count(scene.steps)))
+    if charts.presenting():
+        progress.empty()
+        aside(st.caption, t("dynamics.run_hint", steps=count(scene.steps)))
+    else:
+        progress.caption(t("dynamics.run_hint", steps=count(scene.steps)))
     scene_messages(result)
     # fixed-height slots: while a chart is being replaced (a new scene), Streamlit briefly shows the old and
     # the new one together, which would otherwise push the page down and back up
     left, right = st.columns(2, gap="medium")
     slots = {"gap": chart_slot(left, "gap"), "logits": chart_slot(right, "logits")}
+    aside.flush()
     readouts(result, scene)
     st.markdown(t("dynamics.explain_gap"))
     theory_case = "equal" if result.wrong_logits_start_equal else "unequal"
@@ -197,14 +204,15 @@ def take_home(scene: core.Scene) -> None:
     right.caption(t("export.dynamics_csv", records=count(c.steps.size)))
     with st.expander(t("export.pytorch_title"), icon=":material/code:"):
         st.caption(t("export.pytorch_help"))
-        st.code(exports.pytorch_snippet(scene), language="python")
+        st.code(exports.pytorch_snippet(scene), language="python", wrap_lines=True)
 
 
 def main() -> None:
     begin_page("dynamics", PARAMS)
-    prompts.show("dynamics")
+    aside = widgets.UnderChartOnProjector()
+    aside(prompts.show, "dynamics")
     scene, log_steps = controls()
-    results(scene, log_steps)
+    results(scene, log_steps, aside)
 
 
 main()

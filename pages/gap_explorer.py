@@ -27,9 +27,14 @@ def answer_pending(num_classes: int) -> bool:
     return num_classes == PREDICT_CLASSES and bool(st.session_state.get("gap_predict")) and not predict.revealed("gap")
 
 
-def curves_section(num_classes: int, eps: float, prior: str) -> None:
-    st.subheader(t("gap_explorer.curves_title"))
-    a1, a2 = st.columns(2)
+def curves_section(num_classes: int, eps: float, prior: str, switches=None) -> None:
+    """The closed form's curves; its two switches in `switches` (a column beside the controls, on the projector)
+    or under the section's title."""
+    if switches is None:
+        st.subheader(t("gap_explorer.curves_title"))
+        a1, a2 = st.columns(2)
+    else:
+        a1 = a2 = switches
     align = a1.toggle(t("gap_explorer.align"), key="gap_align", help=t("gap_explorer.align_help"), persist_state="session")
     predicting = a2.toggle(t("predict.toggle"), key="gap_predict", help=t("predict.toggle_help"), persist_state="session")
     hiding = predicting and not predict.revealed("gap")
@@ -147,11 +152,19 @@ def prior_section(num_classes: int, eps: float) -> None:
 
 def main() -> None:
     begin_page("gap_explorer", PARAMS)
-    prompts.show("gap_explorer")
-    num_classes, eps, prior = widgets.scene_controls("gap", max_classes=1000)
+    aside = widgets.UnderChartOnProjector()
+    aside(prompts.show, "gap_explorer")
+    if charts.presenting():   # one row of controls and switches, so that the chart is whole in the first screen
+        c1, c2, c3, switches = st.columns([2, 3, 3, 3])
+        num_classes, eps, prior = (widgets.classes_input(c1, "gap", 1000), widgets.eps_slider(c2, "gap"),
+                                   widgets.convention_radio(c3, "gap"))
+    else:
+        num_classes, eps, prior = widgets.scene_controls("gap", max_classes=1000)
+        switches = None
     if eps == 0.0:
         st.info(t("gap_explorer.eps_zero"), icon=":material/all_inclusive:")
-    curves_section(num_classes, eps, prior)
+    curves_section(num_classes, eps, prior, switches)
+    aside.flush()
     if answer_pending(num_classes):
         write_to_url(PARAMS)
         return

@@ -42,7 +42,7 @@ def main() -> None:
     left, right = st.columns([6, 5], gap="large")
     with right:
         st.subheader(t("home.try_title"))
-        num_classes, eps, prior = widgets.scene_controls("home", max_classes=20, horizontal=False)
+        num_classes, eps, prior = widgets.scene_controls("home", max_classes=20, narrow=True)
         write_to_url(PARAMS)
         one_hot, smoothed = compute.target_vectors(num_classes, eps, prior)
         regime, gap = compute.gap_case(num_classes, eps, prior)
@@ -78,9 +78,11 @@ def main() -> None:
         st.latex(r"\varepsilon/(K-1):\; g^* = \log\frac{(K-1)(1-\varepsilon)}{\varepsilon}")
 
     st.subheader(t("home.lesson_title"))
+    # the page's name is the link, what it shows beside it: a link as long as a sentence wrapped inside its words
     for number_shown, step in enumerate(lesson.LESSON[1:], start=1):
-        st.page_link(lesson.path(step.name), label=f"{number_shown}. {t(f'nav.{step.name}')} — {t(f'{step.name}.lead_short')}",
-                     icon=step.icon)
+        name, lead = st.columns([2, 3], vertical_alignment="center")
+        name.page_link(lesson.path(step.name), label=f"{number_shown}. {t(f'nav.{step.name}')}", icon=step.icon)
+        lead.caption(t(f"{step.name}.lead_short"))
 
 
 main()

@@ -40,7 +40,8 @@ def path_question(scape, regime: str, eps: float, prior: str, lr: float, ends: l
 
 def main() -> None:
     begin_page("landscape", PARAMS)
-    prompts.show("landscape")
+    aside = widgets.UnderChartOnProjector()
+    aside(prompts.show, "landscape")
     c1, c2, c3, c4, c5, c6 = st.columns([3, 3, 2, 2, 2, 2])
     eps = widgets.eps_slider(c1, "land")
     prior = widgets.convention_radio(c2, "land")
@@ -66,6 +67,7 @@ def main() -> None:
         key="land_chart", visible=False,
         summary=t("predict.land.hidden") if hiding else
         t(core.claims.landscape_sentence(eps, prior).key, one_hot=ends[0], smoothed=ends[1], gap=minimum))
+    aside.flush()
     st.toggle(t("predict.toggle"), key="land_predict", help=t("predict.toggle_help"), persist_state="session")
     if predicting and guess is None:
         st.caption(t("predict.land.frozen"))

@@ -18,10 +18,12 @@ PARAMS = widgets.scene_params("reg", max_classes=20) + (
 )
 
 
-def terms_section(num_classes: int, eps: float, prior: str, gap: float) -> None:
+def terms_section(num_classes: int, eps: float, prior: str, gap: float, aside: widgets.UnderChartOnProjector) -> None:
+    """The identity, the chart of its two parts, and the numbers at the current gap; what `aside` holds (the KL
+    form) is drawn under the chart on the projector."""
     st.subheader(t("regulariser.terms_title"))
     st.latex(r"H(q',p) = (1-\varepsilon)\,H(q,p) + \varepsilon\,H(u,p)")
-    st.latex(r"H(u,p) = \mathrm{KL}(u\,\|\,p) + H(u)")
+    aside(st.latex, r"H(u,p) = \mathrm{KL}(u\,\|\,p) + H(u)")
     terms = compute.regulariser_terms(num_classes, eps, prior)
     here = terms.at(gap)
     # where the loss is lowest, if anywhere (core.claims.regulariser_sentence): the closed form, not the grid
@@ -32,6 +34,7 @@ def terms_section(num_classes: int, eps: float, prior: str, gap: float) -> None:
         "total": t("regulariser.legend_total"), "current": t("regulariser.legend_current")}),
         key="reg_terms_chart", summary=t(lowest.key, gap=number(gap, 4), total=number(here.total, 4),
                                           minimum=number(core.scene_optimal_gap(num_classes, eps, prior), 2)))
+    aside.flush()
     m1, m2, m3, m4 = st.columns(4)
     m1.metric(t("regulariser.metric_data"), number(here.weighted_data, 4))
     m2.metric(t("regulariser.metric_prior"), number(here.weighted_prior, 4))
@@ -64,7 +67,8 @@ def dropout_section(num_classes: int, eps: float, prior: str, gap: float) -> Non
 
 def main() -> None:
     begin_page("regulariser", PARAMS)
-    prompts.show("regulariser")
+    aside = widgets.UnderChartOnProjector()
+    aside(prompts.show, "regulariser")
     c1, c2, c3, c4 = widgets.controls_box().columns([2, 3, 3, 3])
     num_classes = widgets.classes_input(c1, "reg", max_classes=20)
     eps = widgets.eps_slider(c2, "reg")
@@ -73,7 +77,7 @@ def main() -> None:
                           help=t("regulariser.gap_help"), persist_state="session"))
     if eps == 0.0:
         st.info(t("regulariser.eps_zero"), icon=":material/info:")
-    terms_section(num_classes, eps, prior, gap)
+    terms_section(num_classes, eps, prior, gap, aside)
     st.divider()
     dropout_section(num_classes, eps, prior, gap)
     st.divider()

@@ -138,9 +138,10 @@ def metrics_section(e, settings: core.ExperimentSettings) -> None:
     st.caption(t("training.metrics_caption", val=f"{settings.validation_size:,}"))
 
 
-def calibration_section(e, views: dict, settings: core.ExperimentSettings) -> None:
+def calibration_section(e, views: dict, settings: core.ExperimentSettings, aside: widgets.UnderChartOnProjector) -> None:
+    """The reliability diagrams, the page's main picture (what `aside` holds is drawn under them on the projector)."""
     st.subheader(t("training.calibration_title"))
-    st.markdown(t("training.calibration_lead"))
+    aside(st.markdown, t("training.calibration_lead"))
     columns = st.columns(2, gap="medium")
     for column, name, run in zip(columns, RUN_NAMES, (e.one_hot, e.smoothed)):
         rel = views["reliability"][name]
@@ -149,6 +150,7 @@ def calibration_section(e, views: dict, settings: core.ExperimentSettings) -> No
             key=f"train_reliability_{name}",
             summary=t("training.reliability_summary", run=t(f"legend.{name}"), ece=f"{rel.ece:.3f}",
                       confidence=f"{run.metrics.mean_confidence:.3f}", accuracy=f"{run.metrics.test_accuracy:.3f}"))
+    aside.flush()
     with st.expander(t("training.temperature_title"), icon=":material/thermostat:"):
         rel = views["reliability"]["temperature"]
         left, right = st.columns(2, gap="medium")
@@ -264,7 +266,8 @@ def mistakes_section(settings: core.ExperimentSettings) -> None:
 
 def main() -> None:
     begin_page("training", PARAMS)
-    prompts.show("training")
+    aside = widgets.UnderChartOnProjector()
+    aside(prompts.show, "training")
     settings = controls()
     if settings.data == "digits" and widgets.digits_missing():
         write_to_url(PARAMS)
@@ -279,8 +282,9 @@ def main() -> None:
     else:
         if guess is not None:
             predict.show_feedback(guess)
-        calibration_section(e, views, settings)   # the reliability diagrams first: the page's main picture
+        calibration_section(e, views, settings, aside)   # the reliability diagrams first: the page's main picture
         metrics_section(e, settings)
+    aside.flush()
     # the rest folded into tabs, so the main story (calibration and the numbers) fits in about two screens;
     # on the digits, the confident mistakes come first
     names = ("mistakes",) * (settings.data == "digits") + ("curves", "features", "gaps", "paper")

@@ -65,7 +65,10 @@ def test_for_presenter_enlarges_a_copy():
     c = core.compare_runs(4, 0.1, "uniform", 1.0, 50, np.zeros(4))
     fig = figures.gap_figure(c, {k: k for k in "title x y one_hot smoothed optimum theory run pause".split()})
     big = figures.for_presenter(fig)
-    assert big.layout.font.size > fig.layout.font.size and big.layout.height > fig.layout.height
+    assert big.layout.font.size > fig.layout.font.size
+    # taller, but never taller than the projector's first screen holds
+    assert big.layout.height == min(round(fig.layout.height * figures.PRESENTER_HEIGHT), figures.PRESENTER_MAX_HEIGHT)
+    assert figures.presenter_height(300) == 345 > 300 and figures.presenter_height(1000) == figures.PRESENTER_MAX_HEIGHT
     assert big.data[0].line.width > fig.data[0].line.width
     assert fig.layout.font.size == figures.FONT["size"]   # the (possibly cached) original is untouched
 

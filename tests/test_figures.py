@@ -469,7 +469,7 @@ def test_presenter_copy_is_larger_and_leaves_the_original_alone(comparison):
     fig = figures.gap_figure(comparison, LABELS)
     big = figures.for_presenter(fig)
     assert big.layout.font.size == round(figures.FONT["size"] * figures.PRESENTER_FONT)
-    assert big.layout.height == round(fig.layout.height * figures.PRESENTER_HEIGHT)
+    assert big.layout.height == min(round(fig.layout.height * figures.PRESENTER_HEIGHT), figures.PRESENTER_MAX_HEIGHT)
     assert by_name(big, "one_hot").line.width == by_name(fig, "one_hot").line.width * figures.PRESENTER_LINE
     assert fig.layout.font.size == figures.FONT["size"] and fig.layout.font.color is None
     np.testing.assert_array_equal(by_name(big, "one_hot").y, by_name(fig, "one_hot").y)

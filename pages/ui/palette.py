@@ -6,6 +6,7 @@ WRONG_CLASS = "#D55E00"  # vermillion
 ONE_HOT = "#CC79A7"      # reddish purple
 SMOOTHED = "#009E73"     # bluish green
 REFERENCE = "#7F7F7F"    # grey: closed forms and theory curves
+INK = "#111111"          # text drawn over a bar
 
 ONE_HOT_DASH = "solid"
 SMOOTHED_DASH = "dashdot"

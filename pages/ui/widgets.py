@@ -41,8 +41,14 @@ def convention_radio(where, page: str, horizontal: bool = False) -> str:
 
 
 def scene_controls(page: str, max_classes: int, horizontal: bool = True,
-                   min_classes: int = 2) -> tuple[int, float, str]:
-    """The usual row of three controls (K, ε, convention) in the current container."""
+                   min_classes: int = 2, narrow: bool = False) -> tuple[int, float, str]:
+    """The usual row of three controls (K, ε, convention) in the current container; in a `narrow` one (half a
+    page), K and ε side by side and the convention's two choices on a line under them (three columns there broke
+    "Classes K" and "Convention" inside their words at 1024 pixels)."""
+    if narrow:
+        c1, c2 = st.columns([2, 3])
+        return (classes_input(c1, page, max_classes, min_classes), eps_slider(c2, page),
+                convention_radio(st, page, horizontal=True))
     c1, c2, c3 = st.columns([2, 3, 3])
     return (classes_input(c1, page, max_classes, min_classes), eps_slider(c2, page),
             convention_radio(c3, page, horizontal=horizontal))
@@ -95,3 +101,24 @@ def digits_missing() -> bool:
         return False
     st.error(t("training.digits_missing"), icon=":material/folder_off:")
     return True
+
+
+class UnderChartOnProjector:
+    """What a page shows above its main chart on a screen but under it in presenter mode: "Look for / Try this",
+    a paragraph that explains the chart, the ▶ Run hint. On the projector the first screen must hold the main chart
+    whole (issue 24); the words that lead to it are read next. Call it like the drawing function it defers
+    (`aside(st.markdown, text)`), then `flush()` right after the main chart."""
+
+    def __init__(self) -> None:
+        self.pending: list[tuple] = []
+
+    def __call__(self, draw, *args, **kwargs) -> None:
+        if presenting():
+            self.pending.append((draw, args, kwargs))
+        else:
+            draw(*args, **kwargs)
+
+    def flush(self) -> None:
+        pending, self.pending = self.pending, []
+        for draw, args, kwargs in pending:
+            draw(*args, **kwargs)

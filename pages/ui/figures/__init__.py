@@ -13,11 +13,12 @@ from .gap_explorer import gap_curves_figure, loss_versus_gap_figure, optimal_log
 from .home import targets_figure
 from .landscape import landscape_figure
 from .regulariser import label_dropout_figure, regulariser_terms_figure
-from .style import FONT, HEIGHTS, MAX_BARS, PRESENTER_FONT, PRESENTER_HEIGHT, PRESENTER_LINE, for_presenter
+from .style import (FONT, HEIGHTS, MAX_BARS, PRESENTER_FONT, PRESENTER_HEIGHT, PRESENTER_LINE, PRESENTER_MAX_HEIGHT,
+                    for_presenter, presenter_height)
 from .training import TRAINING_RUNS, digits_figure, gap_histogram_figure, learning_curves_figure, projection_figure, reliability_figure
 
 __all__ = [
-    "DYNAMICS_BUILDERS", "FONT", "HEIGHTS", "MAX_BARS", "PRESENTER_FONT", "PRESENTER_HEIGHT", "PRESENTER_LINE", "RUN_STYLE",
+    "DYNAMICS_BUILDERS", "FONT", "HEIGHTS", "MAX_BARS", "PRESENTER_FONT", "PRESENTER_HEIGHT", "PRESENTER_LINE", "PRESENTER_MAX_HEIGHT", "presenter_height", "RUN_STYLE",
     "TRAINING_RUNS", "digits_figure", "similarity_figure", "for_presenter", "gap_curves_figure", "gap_figure", "gap_histogram_figure", "label_dropout_figure",
     "landscape_figure", "learning_curves_figure", "logit_step_figure", "logits_figure", "loss_versus_gap_figure",
     "optimal_logits_figure", "probabilities_figure", "probability_loss_figure", "projection_figure", "regulariser_terms_figure",

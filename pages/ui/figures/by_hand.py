@@ -36,8 +36,10 @@ def logit_step_figure(step_one_hot: np.ndarray, step_smoothed: np.ndarray, label
     for values, key, colour, pattern in ((step_one_hot, "one_hot", palette.ONE_HOT, palette.ONE_HOT_PATTERN),
                                          (step_smoothed, "smoothed", palette.SMOOTHED, palette.SMOOTHED_PATTERN)):
         fig.add_trace(go.Bar(x=ticks, y=values, name=text[key], marker=dict(color=colour, pattern=dict(shape=pattern)),
-                             texttemplate="%{y:+.3f}", textposition="outside"))
-    # every label the same size and never under 14 px: Plotly shrank each to its bar's width (10 px on a projector)
+                             texttemplate="%{y:+.3f}", textposition="auto", textangle=-90,
+                             insidetextfont=dict(color=palette.INK)))
+    # every label the same size and never under 14 px: Plotly shrank each to its bar's width (10 px on a projector).
+    # Upright, inside a long bar or just past a short one: side by side, 14 px labels over neighbouring bars overlapped
     fig.update_layout(barmode="group", bargap=0.15, bargroupgap=0.05, uniformtext=dict(minsize=14, mode="show"))
     fig.update_xaxes(type="category")
     fig.update_yaxes(range=[-1.15, 1.15], zeroline=True)

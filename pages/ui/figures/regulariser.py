@@ -19,8 +19,10 @@ def regulariser_terms_figure(terms, current_gap: float, text: dict[str, str]) ->
                                       ("total", terms.total, palette.SMOOTHED, palette.SMOOTHED_DASH)):
         fig.add_trace(go.Scatter(x=terms.gaps, y=values, mode="lines", name=text[key],
                                  line=dict(color=colour, dash=dash, width=3)))
+    # its label inside the plot, on the side with more room (above the plot it ran into the chart's title)
+    side = "right" if current_gap < (terms.gaps[0] + terms.gaps[-1]) / 2 else "left"
     fig.add_vline(x=current_gap, line=dict(color=palette.REFERENCE, dash=palette.OPTIMUM_DASH, width=1.5),
-                  annotation_text=text["current"], annotation_position="top")
+                  annotation_text=text["current"], annotation_position=f"top {side}")
     return layout(fig, text["title"], text["x"], text["y"], height=HEIGHTS["gap"])
 
 

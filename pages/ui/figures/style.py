@@ -29,6 +29,9 @@ PRESENTER_FONT = 1.45   # factors for a projector at the back of a classroom
 PRESENTER_LINE = 1.6
 PRESENTER_MARKER = 1.4
 PRESENTER_HEIGHT = 1.15
+# ...but never taller than this: at 1024×768, under the compact title and the controls, a taller main chart ran
+# past the first screen (issue 24)
+PRESENTER_MAX_HEIGHT = 460
 PRESENTER_TEXT = "#111111"   # near-black text: the theme's light grey axis titles wash out on a projector
 
 
@@ -173,14 +176,24 @@ def class_ticks(size: int, label: int = 0) -> list[str]:
     return [f"{k}★" if k == label else str(k) for k in range(size)]
 
 
+def presenter_height(height: float) -> int:
+    """A chart's height in presenter mode: taller, up to what the projector's first screen holds."""
+    return min(round(height * PRESENTER_HEIGHT), PRESENTER_MAX_HEIGHT)
+
+
 def for_presenter(fig: go.Figure) -> go.Figure:
     """A copy of `fig` with larger text, thicker lines and bigger markers (the original is left alone:
     it may be a cached object shared by every session)."""
     # an animated figure's frames carry only data: they are kept as they are (no copy into Plotly's Frame objects)
     big = go.Figure(dict(data=fig.data, layout=fig.layout)) if isinstance(fig, Animated) else go.Figure(fig)
     size = big.layout.font.size or FONT["size"]
-    big.update_layout(font=dict(size=round(size * PRESENTER_FONT), color=PRESENTER_TEXT),
-                      height=round((big.layout.height or 380) * PRESENTER_HEIGHT))
+    height = big.layout.height or 380
+    big.update_layout(font=dict(size=round(size * PRESENTER_FONT), color=PRESENTER_TEXT), height=presenter_height(height))
+    legend_y = big.layout.legend.y
+    if legend_y is not None and legend_y < 0 and big.layout.legend.yanchor == "top":
+        # a legend under the plot, in fractions of a plot that got shorter while the tick labels and axis title
+        # above the legend got larger: moved down in proportion, so that it stays clear of the axis title
+        big.update_layout(legend_y=legend_y * PRESENTER_FONT * round(height * PRESENTER_HEIGHT) / presenter_height(height))
     big.update_xaxes(title_font_color=PRESENTER_TEXT, tickfont_color=PRESENTER_TEXT)
     big.update_yaxes(title_font_color=PRESENTER_TEXT, tickfont_color=PRESENTER_TEXT)
     for trace in big.data:

@@ -48,7 +48,8 @@ def reliability_figure(rel, run: str, text: dict[str, str]) -> go.Figure:
     fig.update_xaxes(range=[0, 1], row=1, col=1)
     fig.update_xaxes(range=[0, 1], title_text=text["x"], row=2, col=1)
     fig.update_yaxes(range=[0, 1.02], title_text=text["y_accuracy"], row=1, col=1)
-    fig.update_yaxes(title_text=text["y_count"], row=2, col=1)
+    # three ticks at most on the short count panel: five overlapped in presenter mode's larger type
+    fig.update_yaxes(title_text=text["y_count"], nticks=3, row=2, col=1)
     return fig
 
 
