@@ -6,7 +6,7 @@ server reads: a second process sees the same store."""
 import pytest
 
 from pages.ui.i18n import lookup
-from pages.ui.poll_store import DB_VARIABLE, Scene, SQLiteStore
+from pages.ui.poll_store import DB_VARIABLE, Scene, SQLiteStore, new_owner_key
 from tests.conftest import ARTIFACTS, _serve
 from tests.test_browser import assert_clean, open_page, wait_idle
 
@@ -18,6 +18,9 @@ def lesson_file(tmp_path_factory):
     return tmp_path_factory.mktemp("scenes") / "lessons.sqlite3"
 
 
+KEY = new_owner_key()   # the lesson's owner key: in the presenter's link only
+
+
 @pytest.fixture(scope="module")
 def scenes_server(lesson_file):
     yield from _serve("scenes-server", env={DB_VARIABLE: str(lesson_file)})
@@ -26,7 +29,7 @@ def scenes_server(lesson_file):
 @pytest.fixture
 def code(lesson_file):
     store = SQLiteStore(lesson_file)
-    code = store.create_lesson(Scene("dynamics", (("K", "5"), ("eps", "0.2")), "en", True))
+    code = store.create_lesson(Scene("dynamics", (("K", "5"), ("eps", "0.2")), "en", True), owner_key=KEY)
     store.add_scene(code, Scene("gap_explorer", (), "en", True))
     store.add_scene(code, Scene("dynamics", (("K", "50"), ("hide", "eps")), "en", True))
     return code
@@ -49,7 +52,7 @@ def number_value(page, key: str) -> str:
 def test_arrow_keys_step_through_the_scenes(scenes_server, page, code):
     requests = []
     page.on("request", lambda request: requests.append(request.url))
-    open_page(page, f"{scenes_server}/?lesson={code}&scene=1&present=True")
+    open_page(page, f"{scenes_server}/?lesson={code}&scene=1&present=True&owner={KEY}")   # the presenter's link
     wait_for(page, "1 of 3")
     assert number_value(page, "dyn_K") == "5"
     page.wait_for_timeout(800)   # the key listener's frame loads
