@@ -44,6 +44,50 @@ def test_the_verifier_rejects_a_wrong_identity():
     assert not symbolic._is_zero(p1 - x[0] / (x[0] + 2 * x[1]))
 
 
+def test_the_exact_checker_rejects_wrong_identities_and_what_is_not_rational():
+    """The gradient steps are decided in `_Exact`'s field after e^{c z} -> x^c: a wrong derivative is caught, an
+    exponential that is not e^{whole multiples of z} and any other symbol or function are never "verified", and
+    only polynomial values are substituted."""
+    z, q, x = symbolic._symbols(2)
+    eps = symbolic.EPS_SYMBOL
+    exact = symbolic._Exact(z, x, q, eps)
+    p0 = sp.exp(z[0]) / (sp.exp(z[0]) + sp.exp(z[1]))
+    derivative = sp.diff(p0, z[0])                       # holds e^{2 z_0}
+    assert sp.exp(2 * z[0]) in derivative.atoms(sp.exp)
+    assert symbolic._zero(lambda: exact(derivative) - exact(p0) * (1 - exact(p0)))
+    assert not symbolic._zero(lambda: exact(derivative) - exact(p0))            # a wrong derivative is caught
+    assert not symbolic._zero(lambda: exact(derivative) - exact(p0) * (1 + exact(p0)))
+    assert symbolic._in_x(sp.exp(2 * z[0] - z[1]), z, x) == x[0] ** 2 / x[1]
+    for not_rational in (sp.exp(z[0] / 2), sp.exp(z[0] + 1), sp.exp(z[0] * z[1]), sp.log(x[0]), sp.Symbol("K")):
+        assert not symbolic._zero(lambda e=not_rational: exact(e) - exact(e))
+    x_, q_ = exact.x_, exact.q_
+    one_minus_eps = exact(1 - eps)
+    assert symbolic._zero(lambda: exact.substitute(q_[0] * x_[0] / (q_[1] + x_[1]), {0: one_minus_eps, 1: exact(eps / 3)})
+                          - exact((1 - eps) * x[0] / (eps / 3 + x[1])))
+    assert not symbolic._zero(lambda: exact.substitute(q_[0], {0: one_minus_eps}) - exact(1 + eps))
+    assert not symbolic._zero(lambda: exact.substitute(q_[0], {0: exact(1 / eps)}) - exact(1 / eps))   # not a polynomial
+    assert not symbolic._zero(lambda: exact.substitute(1 / q_[0], {0: exact(sp.Integer(0))}))           # 1 / 0
+
+
+def test_a_wrong_derivative_fails_every_step_checked_with_one(monkeypatch):
+    """Every check that uses SymPy's derivatives is performed: with each derivative doubled, only the definitions
+    (the probabilities sum to 1, no derivative) are still verified."""
+    true_diff = sp.diff
+    monkeypatch.setattr(symbolic.sp, "diff", lambda *args, **kwargs: 2 * true_diff(*args, **kwargs))
+    steps = symbolic.gradient_derivation(3)
+    assert {s.id: s.verified for s in steps} == dict.fromkeys(STEP_IDS, False) | {"definitions": True}
+
+
+@pytest.mark.parametrize("prior", ["uniform", "others"])
+def test_the_one_hot_limit_and_the_zero_gap_are_what_sympy_finds_directly(prior):
+    """The derivation takes the limit of the logarithm's argument and the zero gap from the roots of a numerator
+    (cheaper); SymPy's limit of the logarithm itself and `solve` of e^gap = 1 find the same."""
+    d = core.optimum_derivation(prior)
+    eps = symbolic.EPS_SYMBOL
+    assert sp.limit(d.gap, eps, 0, "+") == d.one_hot_limit == sp.oo
+    assert sp.solve(sp.Eq(sp.exp(d.gap), 1), eps) == [d.zero_gap_eps]
+
+
 @pytest.mark.parametrize("bad", [1, 9, 2.0, True, "3"])
 def test_gradient_derivation_rejects_bad_k(bad):
     with pytest.raises(ValueError):
