@@ -133,15 +133,19 @@ class OptimumCheck:
         return self.sympy - self.numpy
 
 
-def optimum_check(prior: str, cases) -> OptimumCheck:
-    """The SymPy optimum formula for `prior` evaluated at each (K, eps) of `cases`, next to NumPy's.
+def optimum_check(prior: str, cases, derivation=None) -> OptimumCheck:
+    """The SymPy optimum formula for `prior` evaluated at each (K, eps) of `cases`, next to NumPy's
+    (`derivation`: `optimum_derivation(prior)` if already derived).
 
     >>> bool(abs(optimum_check("uniform", ((3, 0.1),)).difference[0]) < 1e-12)
     True
     """
     from .symbolic import optimum_derivation
 
-    derivation = optimum_derivation(prior)
+    if derivation is None:
+        derivation = optimum_derivation(prior)
+    elif derivation.prior != prior:
+        raise ValueError(f"the derivation is for prior {derivation.prior!r}, not {prior!r}")
     cases = tuple((int(k), float(eps)) for k, eps in cases)
     return OptimumCheck(np.array([k for k, _ in cases]), np.array([eps for _, eps in cases]),
                         np.array([derivation.gap_value(k, eps) for k, eps in cases]),

@@ -138,3 +138,13 @@ def test_numerical_gradient_is_independent_and_agrees():
     np.testing.assert_allclose(core.numerical_gradient(z, q), core.cross_entropy_grad(z, q), atol=1e-8)
     with pytest.raises(ValueError):
         core.numerical_gradient(np.zeros((2, 3)), np.full((2, 3), 1 / 3))
+
+
+def test_optimum_check_with_the_derivation_already_derived():
+    cases = ((3, 0.1), (100, 0.01))
+    derived = core.optimum_derivation("others")
+    given, again = core.optimum_check("others", cases, derived), core.optimum_check("others", cases)
+    np.testing.assert_array_equal(given.sympy, again.sympy)
+    np.testing.assert_array_equal(given.numpy, again.numpy)
+    with pytest.raises(ValueError, match="prior 'others', not 'uniform'"):
+        core.optimum_check("uniform", cases, derived)

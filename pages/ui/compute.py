@@ -135,7 +135,7 @@ def gradient_check(num_classes: int, seed: int, eps: float, prior: str) -> core.
 
 @st.cache_data(max_entries=16, show_spinner=False)
 def optimum_check(prior: str, cases: tuple[tuple[int, float], ...]) -> core.OptimumCheck:
-    return core.optimum_check(prior, cases)
+    return core.optimum_check(prior, cases, optimum_derivation(prior))   # the page's derivation, not a second one
 
 
 # ---------------------------------------------------------------- conventions and regulariser pages
