@@ -41,7 +41,7 @@ def show_step(number_shown: int, step, num_classes: int) -> None:
 
 def stepper(num_classes: int) -> None:
     steps = compute.gradient_derivation(num_classes)
-    c1, c2, c3, c4 = st.columns([2, 2, 3, 5], vertical_alignment="center")
+    c1, c2, c3, c4 = st.columns([3, 3, 4, 4], vertical_alignment="center")   # "Previous" whole at 1024 px
     current = st.session_state["deriv_step"]
     c1.button(t("derivation.previous"), key="deriv_prev", icon=":material/arrow_back:", on_click=move_step, args=(-1,),
               disabled=current <= 1, width="stretch")

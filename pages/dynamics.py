@@ -55,7 +55,7 @@ def figure_texts() -> dict[str, dict[str, str]]:
     common = {"x": t("axis.step"), "one_hot": t("legend.one_hot"), "smoothed": t("legend.smoothed"),
               "run": t("dynamics.run"), "pause": t("dynamics.pause")}
     return {
-        "gap": common | {"title": t("dynamics.gap_title"), "y": t("axis.gap"), "optimum": t("legend.optimum"),
+        "gap": common | {"title": t("dynamics.gap_title"), "y": t("axis.gap_y"), "optimum": t("legend.optimum"),
                          "theory": t("legend.one_hot_theory")},
         "logits": common | {"title": t("dynamics.logits_title"), "y": t("axis.logit"), "true_logit": t("legend.true_logit"),
                             "wrong_mean": t("legend.wrong_mean"), "wrong_band": t("legend.wrong_band"),
@@ -117,7 +117,7 @@ def scene_messages(c) -> None:
 def readouts(c, scene: core.Scene) -> None:
     limits = compute.float_limits(scene)
     f64, f32 = limits["float64"], limits["float32"]
-    m1, m2, m3, m4 = st.columns(4)
+    m1, m2, m3, m4 = widgets.metric_columns(4)
     if c.finite_optimum:
         m1.metric(t("dynamics.metric_smoothed_gap"), number(c.gap[-1, 1]),
                   help=t("dynamics.metric_smoothed_gap_help", optimum=number(c.optimal_gap), error=number(c.final_gap_error)))

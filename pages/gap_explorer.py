@@ -52,7 +52,7 @@ def curves_section(num_classes: int, eps: float, prior: str, switches=None) -> N
     finite = core.has_finite_optimum(num_classes, eps, prior)   # the current point is drawn only where it is finite
     shown_eps = float(core.uniform_equivalent(eps, num_classes)) if align and prior == "others" else eps
     current = (shown_eps, gap) if finite and not (hiding and num_classes == PREDICT_CLASSES) else None
-    labels = {"y": t("axis.gap"), "current": t("gap_explorer.current"), "sweep": t("gap_explorer.sweep"),
+    labels = {"y": t("axis.gap_y"), "current": t("gap_explorer.current"), "sweep": t("gap_explorer.sweep"),
               "uniform": t("conv.uniform"), "others": t("conv.others")}
     # one chart per tab, each at full width: side by side they were squashed by their legends on a projector
     left, right = st.tabs([t("gap_explorer.by_eps"), t("gap_explorer.by_k", eps=f"{eps:.2f}")])
@@ -86,7 +86,7 @@ def curves_section(num_classes: int, eps: float, prior: str, switches=None) -> N
         return
     charts.show(st, charts.built(figures.gap_curves_figure,
                                  [(t(f"conv.{prior}"), prior, sweep.eps, sweep.closed)], None, {
-        "title": t("gap_explorer.sweep_chart", K=sweep_classes), "x": t("gap_explorer.axis_eps"), "y": t("axis.gap"),
+        "title": t("gap_explorer.sweep_chart", K=sweep_classes), "x": t("gap_explorer.axis_eps"), "y": t("axis.gap_y"),
         "current": t("gap_explorer.current"), "sweep": t("gap_explorer.sweep")}, sweep=(sweep.eps, sweep.reached)),
         key="gap_sweep_chart", summary=t("gap_explorer.sweep_result", K=sweep_classes, worst=number(sweep.worst_error)) +
         ("" if sweep_classes == num_classes else " " + t("gap_explorer.sweep_capped", K=num_classes)))

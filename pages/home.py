@@ -21,7 +21,7 @@ NOTICE_ICONS = {"one_hot": ":material/all_inclusive:", "no_preference": ":materi
 def picture(num_classes: int, eps: float, prior: str, regime: str, gap: float) -> None:
     """The lesson in one chart: both gaps against log steps, with the sentence that reads it."""
     scene = core.Scene(num_classes, eps, prior, PICTURE_RATE, PICTURE_STEPS)
-    texts = {"title": t("home.picture_title"), "x": t("axis.step"), "y": t("axis.gap"),
+    texts = {"title": t("home.picture_title"), "x": t("axis.step"), "y": t("axis.gap_y"),
              "one_hot": t("legend.one_hot"), "smoothed": t("legend.smoothed"), "optimum": t("legend.optimum"),
              "theory": t("legend.one_hot_theory"), "run": t("dynamics.run"), "pause": t("dynamics.pause"),
              **widgets.gap_chart_notes(gap)}
@@ -46,7 +46,7 @@ def main() -> None:
         write_to_url(PARAMS)
         one_hot, smoothed = compute.target_vectors(num_classes, eps, prior)
         regime, gap = compute.gap_case(num_classes, eps, prior)
-        m1, m2 = st.columns(2)   # two to a row: three were cut off in this column at 1024 pixels
+        m1, m2 = widgets.metric_columns(2, per_row_presenting=1)   # two to a row (one on the projector): three were cut off
         m1.metric(t("home.metric_true"), f"{smoothed[0]:.4f}")
         m2.metric(t("home.metric_wrong"), number(smoothed[1], 4))
         st.metric(t("home.metric_gap"), number(gap))

@@ -35,7 +35,7 @@ def terms_section(num_classes: int, eps: float, prior: str, gap: float, aside: w
         key="reg_terms_chart", summary=t(lowest.key, gap=number(gap, 4), total=number(here.total, 4),
                                           minimum=number(core.scene_optimal_gap(num_classes, eps, prior), 2)))
     aside.flush()
-    m1, m2, m3, m4 = st.columns(4)
+    m1, m2, m3, m4 = widgets.metric_columns(4)
     m1.metric(t("regulariser.metric_data"), number(here.weighted_data, 4))
     m2.metric(t("regulariser.metric_prior"), number(here.weighted_prior, 4))
     m3.metric(t("regulariser.metric_total"), number(here.total, 4))

@@ -2,7 +2,8 @@
 1024×768 and 1280×800, in both languages, with the sidebar open and closed, every tab and expander opened.
 
 Each class of defect has one check, run on every page (not only on the cases the issue listed):
-  broken     a word broken across lines (the character boxes of one word on two lines: "Classe / s K")
+  broken     a word broken across lines (the character boxes of one word on two lines: "Classe / s K"; in a
+             Chinese label, a word as ICU's dictionary segments it: "类别 / 数 K")
   ellipsis   text hidden behind an ellipsis (text-overflow: ellipsis with its content wider than its box),
              or text scrolled sideways out of its frame (tables, code)
   small      text under 14 px on screen in presenter mode (HTML text and Plotly's SVG text, ticks included)
@@ -31,6 +32,7 @@ QUICK = "epochs=10&n=200"   # small training and distillation runs: the layout i
 
 ROOM_CHECKS = r"""(opts) => {
   const found = {broken: [], ellipsis: [], small: [], overlap: [], cut: [], first: []};
+  const HAN_WORDS = new Intl.Segmenter('zh', {granularity: 'word'});
   const say = (s) => s.replace(/\s+/g, ' ').trim().slice(0, 40);
   const visible = (el) => el && el.checkVisibility({checkOpacity: true, checkVisibilityCSS: true});
   const box = (r) => ({l: r.left, r: r.right, t: r.top, b: r.bottom});
@@ -53,12 +55,16 @@ ROOM_CHECKS = r"""(opts) => {
       if (!rects.length) continue;
       texts.push({el, rects, text});
       // a word broken across lines: its first and last characters on different lines. Words are runs of
-      // letters and digits; in Chinese, a short run of Han characters in a label (a label is a name)
+      // letters and digits; in Chinese, in a label (a name), the words ICU's dictionary finds (Intl.Segmenter):
+      // a break between two words is how Chinese wraps, a break inside one ("类别 / 数 K" has 类别数) is not
       const label = el.closest(LABEL);
-      const words = /[\p{Script=Latin}\p{Script=Greek}\p{N}]{2,}/gu;
-      const han = /\p{Script=Han}{2,6}/gu;
-      for (const pattern of label ? [words, han] : [words]) {
-        for (const m of text.matchAll(pattern)) {
+      const words = Array.from(text.matchAll(/[\p{Script=Latin}\p{Script=Greek}\p{N}]{2,}/gu));
+      if (label)
+        for (const w of HAN_WORDS.segment(text))
+          if (w.isWordLike && /\p{Script=Han}/u.test(w.segment) && w.segment.length > 1)
+            words.push(Object.assign([w.segment], {index: w.index}));
+      {
+        for (const m of words) {
           const first = document.createRange(), last = document.createRange();
           first.setStart(node, m.index); first.setEnd(node, m.index + 1);
           last.setStart(node, m.index + m[0].length - 1); last.setEnd(node, m.index + m[0].length);

@@ -79,6 +79,17 @@ def gap_chart_notes(optimal_gap: float) -> dict[str, str]:
 WORK_SLOT_KEY = "work_progress"
 
 
+def metric_columns(count: int, per_row_presenting: int = 2) -> list:
+    """Columns for a row of `count` metrics; on the projector at most `per_row_presenting` to a row: four side by side
+    broke their labels inside a word ("平滑运行的最终差 / 距")."""
+    if not presenting() or count <= per_row_presenting:
+        return st.columns(count)
+    columns = []
+    while len(columns) < count:
+        columns += st.columns(per_row_presenting)
+    return columns[:count]
+
+
 def work_slot():
     """Where a page's heavy work shows its progress bar or its wait: pinned near the top of the window (app.py's
     BASE_CSS), so it is in view wherever the page is scrolled when the work starts (below a long settings form
