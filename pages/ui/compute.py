@@ -269,6 +269,7 @@ def distillation(settings: core.DistillationSettings, on_progress=_quiet, on_wai
     """Teachers and students over every seed, each seed from the store or trained now (shared and queued)."""
     settings.check()
     count, key = settings.seeds, settings.per_seed
+    on_progress = heavy.whole_percents(on_progress)   # each seed reports every epoch: a bar shows whole percents
     results = []
     for seed in range(count):
         def work(progress, seed=seed):

@@ -87,6 +87,27 @@ class Speed:
 SPEED = Speed()
 
 
+def whole_percents(on_progress):
+    """`on_progress`, called only when the whole percentage it would show changes (and at 100 %): a progress bar
+    draws whole percents, so the other calls would send the browser nothing it can show. A long job that reports
+    every epoch (Distillation: 82 reports per seed, 410 on the default page) then sends about 100 updates.
+
+    >>> shown = []; report = whole_percents(shown.append)
+    >>> for f in (0.0, 0.001, 0.004, 0.006, 0.5, 0.503, 1.0, 1.0): report(f)
+    >>> shown
+    [0.0, 0.006, 0.5, 1.0, 1.0]
+    """
+    last = [None]
+
+    def report(fraction: float) -> None:
+        percent = round(100 * fraction)
+        if fraction >= 1.0 or percent != last[0]:
+            last[0] = percent
+            on_progress(fraction)
+
+    return report
+
+
 def expected_seconds(kind: str, estimated: float) -> float:
     """What a page says a job will take: this server's measured speed, or the constants' estimate before any."""
     seconds = SPEED.seconds(kind, estimated)
