@@ -27,9 +27,9 @@ def answer_pending(num_classes: int) -> bool:
     return num_classes == PREDICT_CLASSES and bool(st.session_state.get("gap_predict")) and not predict.revealed("gap")
 
 
-def curves_section(num_classes: int, eps: float, prior: str, switches=None) -> None:
-    """The closed form's curves; its two switches in `switches` (a column beside the controls, on the projector)
-    or under the section's title."""
+def curves_section(num_classes: int, eps: float, prior: str, aside: widgets.UnderChartOnProjector, switches=None) -> None:
+    """The closed form's curves, then the sweep by gradient descent; its two switches in `switches` (a column beside
+    the controls, on the projector) or under the section's title; what `aside` holds follows the curves."""
     if switches is None:
         st.subheader(t("gap_explorer.curves_title"))
         a1, a2 = st.columns(2)
@@ -78,6 +78,7 @@ def curves_section(num_classes: int, eps: float, prior: str, switches=None) -> N
     st.caption(t("summary.gap_curves_pending" if answer_pending(num_classes) else "summary.gap_curves", K=num_classes,
                  eps=f"{eps:.2f}", gap=number(gap))
                + " " + t("gap_explorer.conversion"))
+    aside.flush()
 
     st.subheader(t("gap_explorer.sweep_title"))
     sweep_classes = sweep.num_classes
@@ -163,8 +164,7 @@ def main() -> None:
         switches = None
     if eps == 0.0:
         st.info(t("gap_explorer.eps_zero"), icon=":material/all_inclusive:")
-    curves_section(num_classes, eps, prior, switches)
-    aside.flush()
+    curves_section(num_classes, eps, prior, aside, switches)
     if answer_pending(num_classes):
         write_to_url(PARAMS)
         return

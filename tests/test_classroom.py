@@ -204,3 +204,33 @@ def test_every_url_parameter_rejects_garbage_with_a_notice(app_test, page):
     query = {name: "1e999<script>" for name in names}
     at = app_test(page, **query)
     assert_url_values_ignored(at, query)
+
+
+def drawn_in_order(node) -> list[str]:
+    """The page's elements in the order they are drawn: "chart" for a Plotly chart, a caption's or Markdown's text."""
+    out = []
+    for child in getattr(node, "children", {}).values():
+        if child.type == "plotly_chart":
+            out.append("chart")
+        elif child.type in ("caption", "markdown"):
+            out.append(child.value)
+        out += drawn_in_order(child)
+    return out
+
+
+@pytest.mark.parametrize("page, main_charts", [("dynamics", 2), ("landscape", 1), ("regulariser", 1), ("by_hand", 2),
+                                               ("gap_explorer", 2)])
+def test_on_the_projector_the_lead_in_follows_the_main_chart(app_test, page, main_charts):
+    """'Look for / Try this' come before the main chart on a screen and right after it in presenter mode, where the
+    first screen must hold the chart whole (issue 24); the same lines in both."""
+    prompt = "  \n".join(lookup("en", f"prompts.{kind}_label") + lookup("en", f"prompts.{page}.{kind}") for kind in ("look", "try"))
+    for present, before in (("False", True), ("True", False)):
+        at = app_test(page, present=present)
+        no_exception(at)
+        order = drawn_in_order(at.main)
+        first_chart = order.index("chart")
+        assert (order.index(prompt) < first_chart) is before, (page, present)
+        if not before:   # after the main charts, before the page's next chart
+            assert order[first_chart:first_chart + main_charts] == ["chart"] * main_charts
+            later = order[first_chart + main_charts:]
+            assert prompt in later and "chart" not in later[:later.index(prompt)]

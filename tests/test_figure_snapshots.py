@@ -93,7 +93,7 @@ BUILDERS = builders()
 def skeleton(node):
     """The figure with every NumPy array (Plotly's {"dtype", "bdata"}) replaced by its type and size: the
     numbers are tests/test_figures.py's business, and trained weights may differ in the last bits between
-    machines; everything else is kept, except the theme Plotly fills in from its global default (importing
+    machines (plain floats are kept to 12 digits, for the same reason); everything else is kept, except the theme Plotly fills in from its global default (importing
     Streamlit changes that default; the app's look comes from the builders, which set everything they need)."""
     if isinstance(node, dict):
         if "template" in node and "margin" in node:   # a layout
@@ -103,6 +103,8 @@ def skeleton(node):
         return {key: skeleton(value) for key, value in node.items()}
     if isinstance(node, list):
         return [skeleton(item) for item in node]
+    if isinstance(node, float):   # a plain number (an annotation's place) to 12 digits: log10(40) differs in its last
+        return float(f"{node:.12g}")   # bit between this project's machines (…623 on one, …625 on another)
     return node
 
 

@@ -53,4 +53,6 @@ def similarity_figure(similarity: np.ndarray, text: dict[str, str]) -> go.Figure
         fig.update_yaxes(autorange="reversed", scaleanchor=f"x{col if col > 1 else ''}", type="category", row=1, col=col)
         fig.update_xaxes(type="category", constrain="domain", row=1, col=col)
     fig = layout(fig, text["title"], text["x"], text["y"], height=HEIGHTS["similarity"])
+    # one y title, on the left: the right panel's (the same classes) was drawn over the left panel in larger type
+    fig.update_yaxes(title_text=None, row=1, col=2)
     return fig.update_layout(hovermode="closest", margin=dict(t=80))
