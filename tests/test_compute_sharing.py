@@ -165,3 +165,37 @@ def test_an_interrupted_job_teaches_nothing():
     with pytest.raises(RuntimeError), heavy.timed("interrupted", 1.0):
         raise RuntimeError("the session went away")
     assert heavy.SPEED.seconds("interrupted", 1.0) is None
+
+
+def test_progress_is_reported_in_whole_percents_and_always_at_the_end():
+    """A bar draws whole percents: `heavy.whole_percents` passes a report on only when that number changes (and
+    every 100 %), in order; Distillation's seeds, which report every epoch, go through it."""
+    shown = []
+    report = heavy.whole_percents(shown.append)
+    for fraction in [i / 1000 for i in range(1000)] + [1.0, 1.0]:
+        report(fraction)
+    assert [round(100 * f) for f in shown] == list(range(101)) + [100, 100]   # 0.995 shows 100 %; 1.0 always
+    assert shown == sorted(shown) and shown[0] == 0.0
+
+
+def test_distillation_reports_each_whole_percent_once(monkeypatch):
+    from lsr_core import distillation as D
+
+    def fake_seed(key, seed, progress):   # 82 reports per seed, as a default seed makes them
+        for epoch in range(1, 41):
+            progress(0.55 * epoch / 40)
+        for epoch in range(1, 41):
+            progress(0.55 + 0.4 * epoch / 40)
+        progress(1.0)
+        return ("seed", seed)
+
+    monkeypatch.setattr(D, "distil_seed", fake_seed)
+    compute._stored_distillation_seed.clear()
+    settings = compute.core.DistillationSettings(eps=0.37, seeds=5)   # settings no other test trains
+    shown = []
+    result = compute.distillation(settings, on_progress=shown.append)
+    compute._stored_distillation_seed.clear()
+    assert [s for s in result.seeds] == [("seed", seed) for seed in range(5)]
+    percents = [round(100 * f) for f in shown]
+    assert len(shown) <= 110 and percents == sorted(percents) and percents[-1] == 100
+    assert len(set(p for p in percents if p < 100)) == len([p for p in percents if p < 100])   # no percent twice
