@@ -21,6 +21,7 @@ COPY --chown=lab:lab pages ./pages
 COPY --chown=lab:lab assets/i18n ./assets/i18n
 COPY --chown=lab:lab assets/icon.png ./assets/icon.png
 COPY --chown=lab:lab assets/digits.npz ./assets/digits.npz
+COPY --chown=lab:lab assets/distillation_reference.json ./assets/distillation_reference.json
 
 USER lab
 EXPOSE 8501

@@ -42,8 +42,11 @@ STYLE_WAIT_S = 0.5   # long enough for a browser to fetch st.html's code on a lo
 BASE_CSS = ("<style>[data-testid='stMetricValue'] { font-size: clamp(1.1rem, 2.1vw, 2.25rem); }\n"
             ".stMarkdownEllipsis, .stMarkdownEllipsis *, [data-testid='stPageLink-NavLink'] span { white-space: normal !important;"
             " overflow: visible !important; text-overflow: clip !important; }\n"
-            # a table's Chinese header breaks at its spaces, not inside a word ("5 个种 / 子")
-            "[data-testid='stTable'] th, [data-testid='stTable'] th * { word-break: keep-all !important; }\n"
+            # a Chinese table header, heading or label breaks at its spaces and punctuation, not inside a word ("5 个种 /
+            # 子"), and inside one only where a word is wider than its line
+            "[data-testid='stTable'] th, [data-testid='stTable'] th *, h1, h2, h3, [data-testid='stWidgetLabel'] *,"
+            " [data-testid='stMetricLabel'] *, [data-testid='stPageLink'] *, [role='tab'] * { word-break: keep-all !important;"
+            " overflow-wrap: break-word; }\n"
             ".st-key-work_progress { position: fixed; top: 4rem; left: 50%; transform: translateX(-50%); z-index: 999990;"
             " width: min(36rem, 90vw); }\n"
             ".st-key-work_progress > div:has(> *) { padding: 0.5rem 1rem; border-radius: 0.5rem;"

@@ -37,7 +37,7 @@ ROOM_CHECKS = r"""(opts) => {
   const visible = (el) => el && el.checkVisibility({checkOpacity: true, checkVisibilityCSS: true});
   const box = (r) => ({l: r.left, r: r.right, t: r.top, b: r.bottom});
   const area = (a, b) => Math.max(0, Math.min(a.r, b.r) - Math.max(a.l, b.l)) * Math.max(0, Math.min(a.b, b.b) - Math.max(a.t, b.t));
-  const roots = [document.querySelector('[data-testid="stMain"]'), document.querySelector('[data-testid="stSidebar"][aria-expanded="true"]')]
+  const roots = [document.querySelector('[data-testid="stMain"]'), document.querySelector('[data-testid="stSidebar"][data-collapsed="false"]')]
     .filter(r => r && visible(r));
   const SKIP = '.katex, pre, code, svg, [data-testid="stCode"], [data-testid="stTooltipContent"], style, script';
   const LABEL = '[data-testid="stWidgetLabel"], [data-testid="stMetricLabel"], button, [data-testid="stPageLink"], ' +
@@ -217,13 +217,17 @@ def views(page):
         yield "expanders open"
 
 
+SIDEBAR_OPEN = '[data-testid="stSidebar"][data-collapsed="false"]'
+
+
 def set_sidebar(page, open_):
-    shown = page.locator('[data-testid="stSidebar"][aria-expanded="true"]').count() > 0
-    if shown != open_:
+    """Open or close the sidebar, and check it did (the room checks read the sidebar only while it is open)."""
+    if (page.locator(SIDEBAR_OPEN).count() > 0) != open_:
         button = page.locator('[data-testid="stExpandSidebarButton"]' if open_ else '[data-testid="stSidebarCollapseButton"] button')
         page.mouse.move(100, 100) if not open_ else None
         button.first.click(force=True)
         page.wait_for_timeout(500)
+    assert (page.locator(SIDEBAR_OPEN).count() > 0) == open_, "the sidebar did not " + ("open" if open_ else "close")
 
 
 def check(page, present, first=False):

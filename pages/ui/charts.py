@@ -23,7 +23,9 @@ def presenting() -> bool:
 
 
 def config(key: str | None) -> dict:
-    return {"displaylogo": False,
+    """Plotly's options for a chart; on the projector no toolbar (it covered the chart's title whenever the teacher's
+    mouse was over the chart, and nobody exports a PNG from the projector)."""
+    return {"displaylogo": False, "displayModeBar": not presenting(),
             "toImageButtonOptions": {"format": "png", "filename": key or "label_smoothing_lab", "scale": 2}}
 
 

@@ -123,7 +123,8 @@ def wrong_gradient_figure(c, text: dict[str, str], log_steps: bool = False) -> g
         fig.add_trace(go.Scatter(x=c.steps[keep], y=c.wrong_gradient[keep, run], mode="lines", name=text[name_key],
                                  line=dict(color=colour, dash=dash, width=3)))
     _step_axis(fig, log_steps, c.total_steps)
-    fig.update_yaxes(type="log", **DECADES)
+    # labelled every second decade: the gradient falls through seven of them, and seven labels overlapped
+    fig.update_yaxes(type="log", **(DECADES | dict(dtick=2)))
     return layout(fig, text["title"], text["x"], text["y"], height=HEIGHTS["grad"])
 
 

@@ -38,4 +38,6 @@ def landscape_figure(scape, text: dict[str, str]) -> go.Figure:
     fig.update_xaxes(range=[scape.gaps[0], scape.gaps[-1]])
     fig.update_yaxes(range=[scape.gaps[0], scape.gaps[-1]])
     fig = layout(fig, text["title"], text["x"], text["y"], height=HEIGHTS["replay"])
+    # one y title, on the left: the right panel's (the same gap) lay over the left panel's plot
+    fig.update_yaxes(title_text=None, row=1, col=2)
     return fig.update_layout(hovermode="closest")
