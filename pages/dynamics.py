@@ -83,7 +83,8 @@ def draw_charts(slots: dict, scene: core.Scene, texts: dict, log_steps: bool) ->
 
 def chart_slot(parent, kind: str):
     """A fixed-height place for one chart (taller in presenter mode, where the figures are taller)."""
-    height = figures.presenter_height(figures.HEIGHTS[kind]) if charts.presenting() else figures.HEIGHTS[kind]
+    # the replay, with its step slider, keeps its full presenter height (figures.for_presenter)
+    height = figures.presenter_height(figures.HEIGHTS[kind], capped=kind != "replay") if charts.presenting() else figures.HEIGHTS[kind]
     return parent.container(height=height + 16, border=False).empty()
 
 

@@ -69,6 +69,10 @@ def test_for_presenter_enlarges_a_copy():
     # taller, but never taller than the projector's first screen holds
     assert big.layout.height == min(round(fig.layout.height * figures.PRESENTER_HEIGHT), figures.PRESENTER_MAX_HEIGHT)
     assert figures.presenter_height(300) == 345 > 300 and figures.presenter_height(1000) == figures.PRESENTER_MAX_HEIGHT
+    # the replay's step slider and Play/Pause need the full height: capped, Play/Pause lay on its axis title
+    replay = figures.for_presenter(figures.replay_figure(c, {k: k for k in "title logits_title probs_title x y_logit y_prob "
+                                                              "one_hot smoothed play pause step".split()}))
+    assert replay.layout.height == figures.presenter_height(figures.HEIGHTS["replay"], capped=False) > figures.PRESENTER_MAX_HEIGHT
     assert big.data[0].line.width > fig.data[0].line.width
     assert fig.layout.font.size == figures.FONT["size"]   # the (possibly cached) original is untouched
 

@@ -176,9 +176,11 @@ def class_ticks(size: int, label: int = 0) -> list[str]:
     return [f"{k}★" if k == label else str(k) for k in range(size)]
 
 
-def presenter_height(height: float) -> int:
-    """A chart's height in presenter mode: taller, up to what the projector's first screen holds."""
-    return min(round(height * PRESENTER_HEIGHT), PRESENTER_MAX_HEIGHT)
+def presenter_height(height: float, capped: bool = True) -> int:
+    """A chart's height in presenter mode: taller, up to what the projector's first screen holds (`capped`; a chart
+    with a step slider is not: see `for_presenter`)."""
+    taller = round(height * PRESENTER_HEIGHT)
+    return min(taller, PRESENTER_MAX_HEIGHT) if capped else taller
 
 
 def for_presenter(fig: go.Figure) -> go.Figure:
@@ -188,12 +190,15 @@ def for_presenter(fig: go.Figure) -> go.Figure:
     big = go.Figure(dict(data=fig.data, layout=fig.layout)) if isinstance(fig, Animated) else go.Figure(fig)
     size = big.layout.font.size or FONT["size"]
     height = big.layout.height or 380
-    big.update_layout(font=dict(size=round(size * PRESENTER_FONT), color=PRESENTER_TEXT), height=presenter_height(height))
+    # a chart with a step slider (the replay) is never a page's main chart and keeps its full height: capped, its
+    # plot was 210 px under its controls, and Play/Pause sat on its axis title
+    big.update_layout(font=dict(size=round(size * PRESENTER_FONT), color=PRESENTER_TEXT),
+                      height=presenter_height(height, capped=not big.layout.sliders))
     legend_y = big.layout.legend.y
     if legend_y is not None and legend_y < 0 and big.layout.legend.yanchor == "top":
         # a legend under the plot, in fractions of a plot that got shorter while the tick labels and axis title
         # above the legend got larger: moved down in proportion, so that it stays clear of the axis title
-        big.update_layout(legend_y=legend_y * PRESENTER_FONT * round(height * PRESENTER_HEIGHT) / presenter_height(height))
+        big.update_layout(legend_y=legend_y * PRESENTER_FONT * round(height * PRESENTER_HEIGHT) / big.layout.height)
     big.update_xaxes(title_font_color=PRESENTER_TEXT, tickfont_color=PRESENTER_TEXT)
     big.update_yaxes(title_font_color=PRESENTER_TEXT, tickfont_color=PRESENTER_TEXT)
     for trace in big.data:
