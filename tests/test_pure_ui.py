@@ -83,7 +83,9 @@ def presenter_cases():
 def test_presenter_mode_on_every_kind_of_trace(index):
     fig = list(presenter_cases())[index]
     big = figures.for_presenter(fig)
-    assert big.layout.font.size == round(15 * 1.45) and big.layout.height == round(fig.layout.height * 1.15)
+    assert big.layout.font.size == round(15 * 1.45)
+    # taller, up to what the projector's first screen holds
+    assert big.layout.height == min(round(fig.layout.height * 1.15), figures.PRESENTER_MAX_HEIGHT)
     for small, large in zip(fig.data, big.data):
         line_width = getattr(getattr(small, "line", None), "width", None)
         if small.type == "scatter" and small.mode != "markers":
@@ -94,7 +96,7 @@ def test_presenter_mode_on_every_kind_of_trace(index):
         if isinstance(size, (int, float)):
             assert large.marker.size == size * 1.4
     bare = figures.for_presenter(go.Figure())   # a figure with no size set gets the defaults, enlarged
-    assert bare.layout.font.size == round(15 * 1.45) and bare.layout.height == round(380 * 1.15)
+    assert bare.layout.font.size == round(15 * 1.45) and bare.layout.height == min(round(380 * 1.15), figures.PRESENTER_MAX_HEIGHT)
 
 
 def test_one_of_matches_the_option_text():
