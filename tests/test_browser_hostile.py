@@ -121,12 +121,8 @@ def test_repeated_parameter_last_value_wins(server, browser, path):
     assert query == "K=5" if path == "/home" else query in ("K=3&K=5", "K=5")
 
 
-def test_a_clean_page_makes_no_request_off_the_server(server, browser):
-    """The favicon, fonts and scripts all come from the app's own server (a classroom may be offline)."""
-    for name in PAGES:
-        context, tab, outside = visit(browser, f"{server}/{name}")
-        context.close()
-        assert not outside, (name, outside)
+# that a clean page makes no request off the server (favicon, fonts, scripts: a classroom may be offline) is checked on
+# every page the room tests open, presenter mode and not (tests/test_browser_room.py, requests_off)
 
 
 def test_invisible_characters_in_a_value_are_shown_not_hidden(server, browser):

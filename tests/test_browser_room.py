@@ -13,7 +13,11 @@ Each class of defect has one check, run on every page (not only on the cases the
   first      the page's main chart (its first) not whole, axes and legend included, in the first screen
   shift      the layout moving after the first paint (PerformanceObserver's layout-shift entries)
 The checks are JavaScript functions of the page (ROOM_CHECKS); a test collects what each found on each page
-and view and asserts that nothing was found, so one run lists every defect at once."""
+and view and asserts that nothing was found beyond the defects KNOWN lists (not fixed yet), so one run lists every
+new defect at once. They replace issue 14's projector checks (metric values, formulas and tables cut off; each main
+chart starting in the first screen), which these check more strictly (whole, in a narrower column)."""
+
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -22,10 +26,23 @@ from tests.conftest import ARTIFACTS
 from tests.test_browser import wait_idle
 
 pytestmark = pytest.mark.browser
-# the checks find defects not yet fixed (issue 24: main charts below the first screen, words broken in narrow
-# columns, metric labels and buttons behind "…", the PyTorch code scrolling sideways): they run and list them all,
-# and become plain tests once those are fixed
-OPEN_DEFECTS = pytest.mark.xfail(reason="issue 24: defects these checks find are not all fixed yet", strict=False)
+# What the checks still find (issue 24), as (kind, page, view) → why, "*" for any page or view (a view matches
+# by its start: "tab " is every tab). The tests fail on every defect not listed here (a new one, or a listed kind on
+# another page or view), so they can fail; they print the listed ones they still see. Take an entry out when its
+# defect is fixed.
+SIDEBAR = "presenter mode with the sidebar open at 1024 px (a main column ~640 px wide in 20.8 px type)"
+KNOWN = {
+    ("shift", "*", "first screen"): "layout shifts of 0.002-0.26 (Conventions the largest) in the first seconds, while "
+                                    "the browser loads each kind of control's code (Streamlit draws a placeholder of "
+                                    "another height meanwhile)",
+    **{("broken", name, "sidebar open"): SIDEBAR + ": labels broken inside words in narrow control columns"
+       for name in ("by_hand", "derivation", "dynamics", "gap_explorer", "landscape")},
+    **{("cut", name, "sidebar open"): SIDEBAR + ": chart titles, notes and Run/Pause past narrow charts' edges"
+       for name in ("home", "by_hand", "dynamics", "gap_explorer", "training", "distillation")},
+    **{("overlap", name, "sidebar open"): SIDEBAR + ": notes over axis titles, bar labels and ticks over each other"
+       for name in ("home", "by_hand", "dynamics", "landscape", "regulariser")},
+    ("ellipsis", "derivation", "sidebar open"): SIDEBAR + ": the optimum's formula scrolls sideways",
+}
 
 SMALLEST_PX = 14   # the smallest text a room reads from the back, in CSS pixels on screen
 QUICK = "epochs=10&n=200"   # small training and distillation runs: the layout is the same
@@ -184,9 +201,13 @@ new PerformanceObserver(list => { for (const e of list.getEntries()) if (!e.hadR
 
 
 def open_room_page(page, server, name, query):
+    """Opens a page and waits until it is drawn: its work done, and the app's styles in (they come in an st.html
+    element whose code the browser may still be loading; the time before that is what the shift check measures)."""
     page.goto(f"{server}/{'' if name == 'home' else name}?{query}&{QUICK}")
     wait_idle(page)
     page.wait_for_function("() => !document.querySelector('.stSpinner, [data-testid=\"stSpinner\"]')", timeout=120_000)
+    page.wait_for_function("() => Array.from(document.querySelectorAll('style')).some(s => s.textContent.includes('st-key-work_progress'))",
+                           timeout=30_000)
     page.wait_for_timeout(600)
 
 
@@ -213,7 +234,7 @@ def views(page):
         for i in range(summaries.count()):
             summaries.nth(0).click()   # the list shrinks as each opens
             page.wait_for_timeout(150)
-        page.wait_for_timeout(300)
+        page.wait_for_timeout(700)   # the last one's opening animation done
         yield "expanders open"
 
 
@@ -234,14 +255,27 @@ def check(page, present, first=False):
     return page.evaluate(ROOM_CHECKS, {"present": present, "smallest": SMALLEST_PX, "first": first})
 
 
-def collect(problems, where, found):
+def collect(problems, name, view, found):
     for kind, items in found.items():
         for item in items:
-            problems.setdefault(kind, {}).setdefault(where, []).append(item)
+            problems.setdefault((kind, name, view), []).append(item)
 
 
-def report(problems):
-    return "\n".join(f"{kind}: {where}: {items[:6]}" for kind, places in problems.items() for where, items in places.items())
+def known(kind, name, view):
+    """The entry of KNOWN that lists this defect, if any."""
+    for (k, n, v), why in KNOWN.items():
+        if k == kind and n in ("*", name) and (v == "*" or view.startswith(v)):
+            return why
+    return None
+
+
+def judge(problems):
+    """Fails on every defect KNOWN does not list, naming each; prints the listed ones still seen."""
+    new = {where: items for where, items in problems.items() if not known(*where)}
+    for (kind, name, view), items in problems.items():
+        if (kind, name, view) not in new:
+            print(f"known, issue 24: {kind}: {name} [{view}]: {items[:3]}")
+    assert not new, "\n".join(f"{kind}: {name} [{view}]: {items[:6]}" for (kind, name, view), items in new.items())
 
 
 def hover_each_chart(page):
@@ -257,86 +291,95 @@ def hover_each_chart(page):
         yield i
 
 
-@pytest.mark.parametrize("lang", ["en", "zh"])
-@OPEN_DEFECTS
-@pytest.mark.parametrize("width, height", [(1024, 768), (1280, 800)])
-def test_presenter_first_screen_is_the_lesson(server, browser, width, height, lang):
-    """Presenter mode as a presenter link opens it: the main chart whole in the first screen, nothing broken,
-    cut, overlapping or under 14 px there, and no layout shift after the first paint."""
+def open_presenter(browser, width, height):
     context = browser.new_context(viewport={"width": width, "height": height})
     context.add_init_script(SHIFT_RECORDER)
-    page = context.new_page()
+    return context, context.new_page()
+
+
+def requests_off(context, server) -> list[str]:
+    """Every request the context makes to another host, as it is made (a classroom may be offline: the favicon,
+    fonts and scripts must all come from the app's own server)."""
+    own, seen = urlsplit(server).netloc, []
+    context.on("request", lambda request: seen.append(request.url) if urlsplit(request.url).netloc not in (own, "") else None)
+    return seen
+
+
+def collect_requests(problems, name, seen):
+    collect(problems, name, "requests", {"request": list(seen)})
+    seen.clear()
+
+
+def first_screen(page, server, problems, name, lang, width, height):
+    """The page as a presenter link opens it: the main chart whole in the first screen, nothing broken, cut,
+    overlapping or under 14 px there, and no layout shift after the first paint."""
+    open_room_page(page, server, name, f"lang={lang}&present=True")
+    page.mouse.move(width - 2, height - 2)
+    collect(problems, name, "first screen", check(page, True, first=name != "conventions"))
+    shifts = [s for s in page.evaluate("() => window.__shifts") if s["value"] > 0.001]
+    if shifts:
+        collect(problems, name, "first screen", {"shift": [f"{s['value']:.3f} at {s['t']} ms: {s['sources'][:3]}" for s in shifts]})
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_presenter_at_1024(server, browser, lang):
+    """Presenter mode at 1024×768 as a presenter link opens each page (the first screen: main chart whole, no
+    layout shift), then every tab and expander, the toolbar shown over each chart, and the sidebar open: nothing
+    broken, cut, overlapping or too small. Also leaves each first screen for a person to look at
+    (test-artifacts/room-<page>-<lang>.png)."""
+    context, page = open_presenter(browser, 1024, 768)
+    outside = requests_off(context, server)
     problems = {}
     try:
         for name in NAMES:
-            open_room_page(page, server, name, f"lang={lang}&present=True")
-            page.mouse.move(width - 2, height - 2)
-            collect(problems, name, check(page, True, first=name != "conventions"))
-            if name in ("home", "dynamics", "gap_explorer"):
-                page.screenshot(path=str(ARTIFACTS / f"room_{name}_{lang}_{width}.png"))
-            shifts = [s for s in page.evaluate("() => window.__shifts") if s["value"] > 0.001]
-            if shifts:
-                collect(problems, name, {"shift": [f"{s['value']:.3f} at {s['t']} ms: {s['sources'][:3]}" for s in shifts]})
-        assert not problems, report(problems)
+            first_screen(page, server, problems, name, lang, 1024, 768)
+            page.screenshot(path=str(ARTIFACTS / f"room-{name}-{lang}.png"))
+            for view in views(page):
+                if view != "—":
+                    page.mouse.move(1022, 766)
+                    collect(problems, name, view, check(page, True))
+            for i in hover_each_chart(page):
+                collect(problems, name, f"mouse over chart {i}", {"overlap": check(page, True)["overlap"]})
+            set_sidebar(page, True)
+            page.evaluate("() => window.scrollTo(0, 0)")
+            collect(problems, name, "sidebar open", check(page, True))
+            set_sidebar(page, False)
+            collect_requests(problems, name, outside)
+        judge(problems)
     finally:
         context.close()
 
 
-@OPEN_DEFECTS
 @pytest.mark.parametrize("lang", ["en", "zh"])
-def test_presenter_every_view_at_1024(server, browser, lang):
-    """Presenter mode at 1024×768, every tab and expander, sidebar closed then open, the toolbar shown over
-    each chart: nothing broken, cut, overlapping or too small."""
-    page = browser.new_page(viewport={"width": 1024, "height": 768})
+def test_presenter_first_screen_at_1280(server, browser, lang):
+    """The first screen of every page as a presenter link opens it at 1280×800 (a laptop on the projector)."""
+    context, page = open_presenter(browser, 1280, 800)
     problems = {}
     try:
         for name in NAMES:
-            open_room_page(page, server, name, f"lang={lang}&present=True")
-            for view in views(page):
-                page.mouse.move(1022, 766)
-                collect(problems, f"{name} [{view}]", check(page, True))
-            for i in hover_each_chart(page):
-                found = check(page, True)
-                collect(problems, f"{name} [mouse over chart {i}]", {"overlap": found["overlap"]})
-            set_sidebar(page, True)
-            page.evaluate("() => window.scrollTo(0, 0)")
-            collect(problems, f"{name} [sidebar open]", check(page, True))
-            set_sidebar(page, False)
-        assert not problems, report(problems)
+            first_screen(page, server, problems, name, lang, 1280, 800)
+            if name in ("home", "dynamics", "gap_explorer"):
+                page.screenshot(path=str(ARTIFACTS / f"room_{name}_{lang}_1280.png"))
+        judge(problems)
     finally:
-        page.close()
+        context.close()
 
 
-@OPEN_DEFECTS
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_plain_mode_every_view_with_the_sidebar_open(server, browser, lang):
     """Out of presenter mode at 1024×768 with the sidebar open (the narrowest main column): every tab and
     expander, nothing broken, hidden behind an ellipsis, scrolled out of its frame or overlapping."""
     page = browser.new_page(viewport={"width": 1024, "height": 768})
+    outside = requests_off(page.context, server)
     problems = {}
     try:
         for name in NAMES:
             open_room_page(page, server, name, f"lang={lang}")
             set_sidebar(page, True)
             for view in views(page):
-                page.mouse.move(1022, 766)
-                found = check(page, False)
-                collect(problems, f"{name} [{view}]", found)
-        assert not problems, report(problems)
-    finally:
-        page.close()
-
-
-def test_screenshots_for_a_teacher(server, browser):
-    """Every page's first screen at 1024×768 in presenter mode, both languages, for a person to look at
-    (test-artifacts/room-<page>-<lang>.png)."""
-    page = browser.new_page(viewport={"width": 1024, "height": 768})
-    try:
-        for lang in ("en", "zh"):
-            for name in NAMES:
-                open_room_page(page, server, name, f"lang={lang}&present=True")
-                page.mouse.move(1022, 766)
-                page.wait_for_timeout(300)
-                page.screenshot(path=str(ARTIFACTS / f"room-{name}-{lang}.png"))
+                page.mouse.move(10, 760)   # over the sidebar: a chart under the mouse shows its toolbar
+                collect(problems, name, view, check(page, False))
+            collect_requests(problems, name, outside)
+        judge(problems)
     finally:
         page.close()

@@ -23,9 +23,10 @@ def presenting() -> bool:
 
 
 def config(key: str | None) -> dict:
-    """Plotly's options for a chart; on the projector no toolbar (it covered the chart's title whenever the teacher's
-    mouse was over the chart, and nobody exports a PNG from the projector)."""
-    return {"displaylogo": False, "displayModeBar": not presenting(),
+    """Plotly's options for a chart: on a screen the toolbar only while the mouse is over the chart (always shown, it
+    sat over the title of a narrow chart); on the projector none (it covered the title whenever the teacher's mouse
+    was over the chart, and nobody exports a PNG from the projector)."""
+    return {"displaylogo": False, "displayModeBar": False if presenting() else "hover",
             "toImageButtonOptions": {"format": "png", "filename": key or "label_smoothing_lab", "scale": 2}}
 
 
