@@ -31,6 +31,11 @@ PRESENTER_CSS = ("<style>html { font-size: 1.3rem; }\n"
                  "[data-testid='stMainBlockContainer'] h2 { font-size: 1.4rem; padding: 0.4rem 0 0.2rem; }\n"
                  "[data-testid='stMainBlockContainer'] h3 { font-size: 1.2rem; padding: 0.3rem 0 0.2rem; }\n"
                  "[data-testid='stMainBlockContainer'] [data-testid='stVerticalBlock'] { gap: 0.7rem; }\n"
+                 # the sidebar opens over the page, as a drawer, instead of squeezing it into a ~640 px column (where
+                 # labels broke inside words and chart titles ran past their charts): the room's page stays as it was
+                 "[data-testid='stSidebar'] { position: fixed !important; top: 0; left: 0; height: 100vh !important;"
+                 " z-index: 999995; }\n"   # over the lesson's scene bar (999991), under a dialog
+                 "[data-testid='stSidebar'][data-collapsed='false'] { box-shadow: 0 0 1.5rem rgba(0, 0, 0, 0.35); }\n"
                  "</style>")
 STYLED_KEY = "styles_sent"
 STYLE_WAIT_S = 0.5   # long enough for a browser to fetch st.html's code on a loaded classroom server
