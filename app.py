@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 import streamlit as st
 
 from pages.ui import lesson, process, room, scenes
-from pages.ui.charts import PRESENT_KEY, presenting
+from pages.ui.charts import PRESENT_KEY, PRESENTER_TEXT_SCALE, presenting
 from pages.ui.i18n import DEFAULT_LANGUAGE, LANGUAGE_KEY, LANGUAGES, t
 from pages.ui.params import HIDE_URL, Param, one_of
 from pages.ui.url_state import seed_from_url, write_to_url
@@ -21,7 +21,7 @@ ICON = str(Path(__file__).with_name("assets") / "icon.png")
 SHELL_PARAMS = (Param(LANGUAGE_KEY, "lang", DEFAULT_LANGUAGE, one_of(LANGUAGES), "en | zh"),
                 Param(PRESENT_KEY, "present", False, one_of((False, True)), "True | False"))
 # presenter mode: every rem-sized text a third larger (Streamlit sizes its text in rem)
-PRESENTER_CSS = ("<style>html { font-size: 1.3rem; }\n"
+PRESENTER_CSS = (f"<style>html {{ font-size: {PRESENTER_TEXT_SCALE}rem; }}\n"
                  # a compact header band: the title shares the row of the header's two buttons, which float over it
                  "[data-testid='stHeader'] { background: transparent; height: 2.6rem; pointer-events: none; }\n"
                  "[data-testid='stHeader'] button, [data-testid='stHeader'] a { pointer-events: auto; }\n"

@@ -4,6 +4,7 @@ import streamlit as st
 
 import lsr_core as core
 from pages.ui import compute, prompts, widgets
+from pages.ui.charts import presenting
 from pages.ui.formatting import number
 from pages.ui.i18n import t
 from pages.ui.url_state import write_to_url
@@ -25,7 +26,7 @@ def library_section(num_classes: int, eps: float) -> None:
         t("conventions.col_gap"): [number(row.optimal_gap) for row in rows],
     }, column_config={t("conventions.col_true"): st.column_config.NumberColumn(format="%.6f"),
                       t("conventions.col_wrong"): st.column_config.NumberColumn(format="%.6f")},
-        hide_index=True, key="conv_table")
+        hide_index=True, key="conv_table", height=widgets.table_height(len(rows), presenting()))
     binary = core.binary_smoothing(eps)
     st.caption(t("conventions.binary", eps=f"{eps:.2f}", positive=f"{binary[0]:.4f}", negative=f"{binary[1]:.4f}"))
     surprise = core.smooth_targets(0, 2, 0.1, "uniform")

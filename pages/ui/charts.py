@@ -18,6 +18,10 @@ from .i18n import t
 PRESENT_KEY = "present"
 
 
+# presenter mode sets the root font size this many times the browser's 16 px (app.PRESENTER_CSS): every rem-sized
+# length, Streamlit's text and its table rows among them, grows with it
+PRESENTER_TEXT_SCALE = 1.3
+
 def presenting() -> bool:
     return bool(st.session_state.get(PRESENT_KEY, False))
 

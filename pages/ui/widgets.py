@@ -7,7 +7,7 @@ import streamlit as st
 
 import lsr_core as core
 
-from .charts import presenting
+from .charts import PRESENTER_TEXT_SCALE, presenting
 from .formatting import number
 from .i18n import option_labels, t
 from .params import Param, float_in, int_in, one_of
@@ -88,6 +88,19 @@ def metric_columns(count: int, per_row_presenting: int = 2) -> list:
     while len(columns) < count:
         columns += st.columns(per_row_presenting)
     return columns[:count]
+
+
+TABLE_ROW_REM = 2.1875   # the height of a row of st.dataframe, header included: 35 px at the browser's 16 px
+TABLE_BORDER_PX = 2
+
+
+def table_height(rows: int, presenting_: bool) -> int:
+    """The height st.dataframe draws `rows` rows and its header at (46 px a row in presenter mode's larger type),
+    given to it up front: the grid's code reaches the browser after the page is drawn, and meanwhile Streamlit holds
+    a placeholder of the given height instead of 52 px (on Conventions the page jumped by a quarter of the screen
+    when the table came)."""
+    root = 16 * (PRESENTER_TEXT_SCALE if presenting_ else 1.0)
+    return (rows + 1) * round(TABLE_ROW_REM * root) + TABLE_BORDER_PX
 
 
 def work_slot():
