@@ -17,16 +17,19 @@ ERRATA = ("alpha", "q_inside", "code", "constant", "split")
 def library_section(num_classes: int, eps: float) -> None:
     st.subheader(t("conventions.table_title"))
     rows = compute.library_table(num_classes, eps)
+    # the numbers only: with each library's call as a sixth column the table was wider than the page at 1024 px and
+    # hid its value columns (a grid scrolled sideways); the calls are listed under it, where they wrap
     st.dataframe({
         t("conventions.col_library"): [row.library for row in rows],
         t("conventions.col_convention"): [t(f"conv.{row.prior}") for row in rows],
-        t("conventions.col_call"): [row.call for row in rows],
         t("conventions.col_true"): [row.true_target for row in rows],
         t("conventions.col_wrong"): [row.wrong_target for row in rows],
         t("conventions.col_gap"): [number(row.optimal_gap) for row in rows],
     }, column_config={t("conventions.col_true"): st.column_config.NumberColumn(format="%.6f"),
                       t("conventions.col_wrong"): st.column_config.NumberColumn(format="%.6f")},
         hide_index=True, key="conv_table", height=widgets.table_height(len(rows), presenting()))
+    with st.expander(t("conventions.calls_title"), icon=":material/code:"):
+        st.markdown("\n".join(f"- **{row.library}**: `{row.call}`" for row in rows))
     binary = core.binary_smoothing(eps)
     st.caption(t("conventions.binary", eps=f"{eps:.2f}", positive=f"{binary[0]:.4f}", negative=f"{binary[1]:.4f}"))
     surprise = core.smooth_targets(0, 2, 0.1, "uniform")

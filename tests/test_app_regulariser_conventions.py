@@ -53,9 +53,14 @@ def test_conventions_page(app_test, lang, query):
     k, eps = int(query.get("K", 10)), float(query.get("eps", 0.1))
     table = at.dataframe[0].value
     rows = core.library_table(k, eps)
-    np.testing.assert_allclose(table.iloc[:, 3].to_numpy(), [row.true_target for row in rows])
+    np.testing.assert_allclose(table[lookup(lang, "conventions.col_true")].to_numpy(), [row.true_target for row in rows])
+    np.testing.assert_allclose(table[lookup(lang, "conventions.col_wrong")].to_numpy(), [row.wrong_target for row in rows])
+    assert list(table.columns) == [lookup(lang, f"conventions.col_{name}") for name in ("library", "convention", "true", "wrong", "gap")]
+    # each library's call, listed under the table (a column of calls made it wider than the page)
+    calls = next(e for e in at.main.expander if e.label == lookup(lang, "conventions.calls_title")).markdown[0].value
+    assert all(f"**{row.library}**: `{row.call}`" in calls for row in rows) and calls.count("\n- ") == len(rows) - 1
     if 0 < eps < 1:
-        assert len(at.main.expander) == 5
+        assert len([e for e in at.main.expander if e.label[:1].isdigit()]) == 5   # the errata
         errata = {"alpha": conventions.alpha_inside_log(k, eps, 2.0), "q_inside": conventions.q_inside_log(k, eps),
                   "code": conventions.formula_versus_code(k, eps), "constant": conventions.true_logit_is_not_constant(k),
                   "split": conventions.loss_split(k, eps)}

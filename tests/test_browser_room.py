@@ -109,6 +109,15 @@ ROOM_CHECKS = r"""(opts) => {
       if (visible(el) && !hidden(el) && el.scrollWidth > el.clientWidth + 3)
         found.ellipsis.push(`scrolls sideways: ${el.tagName.toLowerCase()} "${say(el.textContent)}" ${el.scrollWidth} > ${el.clientWidth}`);
     }
+    // a data grid (st.dataframe) draws on a canvas, so its text is not seen above: its scroller shows whether some
+    // columns lie beyond its right edge, or some rows below its bottom
+    for (const el of root.querySelectorAll('[data-testid="stDataFrame"] .dvn-scroller')) {
+      if (!visible(el) || hidden(el)) continue;
+      if (el.scrollWidth > el.clientWidth + 3)
+        found.ellipsis.push(`grid scrolls sideways: columns hidden, ${el.scrollWidth} > ${el.clientWidth}`);
+      if (el.scrollHeight > el.clientHeight + 3)
+        found.ellipsis.push(`grid scrolls: rows hidden, ${el.scrollHeight} > ${el.clientHeight}`);
+    }
   }
   // ---- charts: SVG text on screen, inside the chart, over no other text and no other panel
   const chartTexts = [];
