@@ -69,7 +69,10 @@ def numeric_panel(num_classes: int) -> None:
                "z": check.z, "p": check.p, "q": check.q,
                t("derivation.col_numeric"): check.numeric, "p − q": check.analytic,
                t("derivation.col_difference"): check.difference}
-    formats = {name: st.column_config.NumberColumn(name, format="%.10f") for name in list(columns)[1:-1]}
+    # z, p and q to 6 decimals, the two gradients compared to 10: at 10 decimals everywhere the grid was wider than
+    # the page at 1024 px with the sidebar open and hid its last column
+    formats = {name: st.column_config.NumberColumn(name, format="%.6f" if name in ("z", "p", "q") else "%.10f")
+               for name in list(columns)[1:-1]}
     formats[t("derivation.col_difference")] = st.column_config.NumberColumn(t("derivation.col_difference"), format="%.2e")
     st.dataframe(columns, column_config=formats, hide_index=True, key="deriv_table")
     st.caption(t("derivation.numeric_result", worst=number(check.worst), total=number(check.analytic_sum)))
