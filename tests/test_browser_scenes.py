@@ -115,3 +115,29 @@ def test_a_forged_code_gets_a_notice(scenes_server, page):
     assert lookup("en", "scenes.allowed_unknown") in alert.inner_text()
     assert page.locator(".st-key-scene_bar").count() == 0
     assert_clean(page)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_scene_bar_on_the_projector(scenes_server, browser, lesson_file, lang):
+    """A lesson's presenter view at 1024×768 as the room sees it, in each language: the scene bar (position, Previous /
+    Next scene) and the first screen under it pass the room checks (nothing broken inside a word, behind "…",
+    overlapping or under 14 px), with the sidebar closed and open, and the main chart whole in the first screen."""
+    from tests.test_browser_room import ROOM_CHECKS, SMALLEST_PX, set_sidebar
+
+    store = SQLiteStore(lesson_file)
+    lesson = store.create_lesson(Scene("dynamics", (("K", "5"),), lang, True), owner_key=KEY)
+    store.add_scene(lesson, Scene("gap_explorer", (), lang, True))
+    context = browser.new_context(viewport={"width": 1024, "height": 768})
+    page = context.new_page()
+    try:
+        open_page(page, f"{scenes_server}/?lesson={lesson}&scene=1&present=True&owner={KEY}")
+        wait_for(page, "1")
+        page.mouse.move(1022, 766)
+        found = {"closed": page.evaluate(ROOM_CHECKS, {"present": True, "smallest": SMALLEST_PX, "first": True})}
+        set_sidebar(page, True)
+        found["open"] = page.evaluate(ROOM_CHECKS, {"present": True, "smallest": SMALLEST_PX, "first": False})
+        page.screenshot(path=str(ARTIFACTS / f"scenes_bar_{lang}_1024.png"))
+        assert page.locator(".st-key-scene_bar button").count() >= 2
+        assert not {view: {k: v for k, v in f.items() if v} for view, f in found.items() if any(f.values())}
+    finally:
+        context.close()
