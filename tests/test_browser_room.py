@@ -353,9 +353,8 @@ def test_presenter_at_1024(server, browser, lang):
             set_sidebar(page, True)
             page.evaluate("() => window.scrollTo(0, 0)")
             collect(problems, name, "sidebar open", check(page, True))
-            if abs(page.evaluate(MAIN_WIDTH) - width) > 1:   # the sidebar opens over the page, as a drawer
-                collect(problems, name, "sidebar open", {"reflow": [f"the page went from {width:.0f} to "
-                                                                    f"{page.evaluate(MAIN_WIDTH):.0f} px wide"]})
+            if abs((now := page.evaluate(MAIN_WIDTH)) - width) > 1:   # the sidebar opens over the page, as a drawer
+                collect(problems, name, "sidebar open", {"reflow": [f"the page went from {width:.0f} to {now:.0f} px wide"]})
             set_sidebar(page, False)
             collect_requests(problems, name, outside)
         judge(problems)

@@ -122,7 +122,7 @@ def test_the_scene_bar_on_the_projector(scenes_server, browser, lesson_file, lan
     """A lesson's presenter view at 1024×768 as the room sees it, in each language: the scene bar (position, Previous /
     Next scene) and the first screen under it pass the room checks (nothing broken inside a word, behind "…",
     overlapping or under 14 px), with the sidebar closed and open, and the main chart whole in the first screen."""
-    from tests.test_browser_room import ROOM_CHECKS, SMALLEST_PX, set_sidebar
+    from tests.test_browser_room import check, set_sidebar
 
     store = SQLiteStore(lesson_file)
     lesson = store.create_lesson(Scene("dynamics", (("K", "5"),), lang, True), owner_key=KEY)
@@ -133,9 +133,9 @@ def test_the_scene_bar_on_the_projector(scenes_server, browser, lesson_file, lan
         open_page(page, f"{scenes_server}/?lesson={lesson}&scene=1&present=True&owner={KEY}")
         wait_for(page, "1")
         page.mouse.move(1022, 766)
-        found = {"closed": page.evaluate(ROOM_CHECKS, {"present": True, "smallest": SMALLEST_PX, "first": True})}
+        found = {"closed": check(page, True, first=True)}
         set_sidebar(page, True)
-        found["open"] = page.evaluate(ROOM_CHECKS, {"present": True, "smallest": SMALLEST_PX, "first": False})
+        found["open"] = check(page, True)
         page.screenshot(path=str(ARTIFACTS / f"scenes_bar_{lang}_1024.png"))
         assert page.locator(".st-key-scene_bar button").count() >= 2
         assert not {view: {k: v for k, v in f.items() if v} for view, f in found.items() if any(f.values())}

@@ -22,6 +22,7 @@ PRESENT_KEY = "present"
 # length, Streamlit's text and its table rows among them, grows with it
 PRESENTER_TEXT_SCALE = 1.3
 
+
 def presenting() -> bool:
     return bool(st.session_state.get(PRESENT_KEY, False))
 
